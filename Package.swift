@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "coexist",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "coexist", targets: ["coexist"]),
+        .library(name: "CoexistKit", targets: ["CoexistModel", "CoexistIngest", "CoexistRules", "CoexistDiff", "CoexistReports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        // The only C surface: libxml2 through pkg-config, imported by CoexistIngest alone.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Value types of the coexistence model: ids, enums, subscriptions, snapshots. No I/O.
+        .target(name: "CoexistModel"),
+        // Reading export sets: CSV and XML readers, format detection, canonical mapping to the model.
+        .target(
+            name: "CoexistIngest",
+            dependencies: [
+                "CoexistModel", "CLibXML2",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The rules of SPEC §4, one file each, and the engine that runs them in order.
+        .target(name: "CoexistRules", dependencies: ["CoexistModel"]),
+        // Snapshot diff: added / removed / changed subscriptions, field by field.
+        .target(name: "CoexistDiff", dependencies: ["CoexistModel"]),
+        // The report model and one renderer per output format, written atomically.
+        .target(name: "CoexistReports", dependencies: ["CoexistModel", "CoexistRules", "CoexistDiff"]),
+        // The thin command-line layer: parses options, prints, decides exit codes.
+        .executableTarget(
+            name: "coexist",
+            dependencies: [
+                "CoexistModel", "CoexistIngest", "CoexistRules", "CoexistDiff", "CoexistReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "CoexistModelTests", dependencies: ["CoexistModel"]),
+        .testTarget(name: "CoexistIngestTests", dependencies: ["CoexistIngest", "CoexistModel"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CoexistRulesTests", dependencies: ["CoexistRules", "CoexistModel"]),
+        .testTarget(name: "CoexistDiffTests", dependencies: ["CoexistDiff", "CoexistModel"]),
+        .testTarget(name: "CoexistReportsTests", dependencies: ["CoexistReports", "CoexistRules", "CoexistDiff", "CoexistModel"],
+                    resources: [.copy("Snapshots")]),
+        .testTarget(name: "CoexistCLITests", dependencies: ["coexist"]),
+    ]
+)

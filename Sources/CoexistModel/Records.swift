@@ -1,0 +1,164 @@
+import Foundation
+
+/// Where a value came from: the export file and the line of its record.
+public struct Provenance: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The file as the user named it (relative to the export set when read from a directory).
+    public let file: String
+    /// 1-based line of the record (of the element, for XML).
+    public let line: Int
+
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
+    public static func < (lhs: Provenance, rhs: Provenance) -> Bool {
+        lhs.file != rhs.file ? lhs.file < rhs.file : lhs.line < rhs.line
+    }
+    public var description: String { "\(file):\(line)" }
+}
+
+/// A partner attributed to a subscription: a subscription advisor.
+public struct Advisor: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let partner: PartnerID
+    public let kind: AdvisorKind
+
+    public init(partner: PartnerID, kind: AdvisorKind) {
+        self.partner = partner
+        self.kind = kind
+    }
+
+    public static func < (lhs: Advisor, rhs: Advisor) -> Bool {
+        lhs.kind != rhs.kind ? lhs.kind < rhs.kind : lhs.partner < rhs.partner
+    }
+    /// `POR:1234567`, the form the CSV column uses.
+    public var description: String { "\(kind.canonicalName):\(partner)" }
+}
+
+/// A tenant's identity as the exports name it.
+public struct TenantInfo: Hashable, Sendable {
+    public let id: TenantID
+    public var name: String?
+    public var domain: String?
+    public var source: Provenance?
+
+    public init(id: TenantID, name: String? = nil, domain: String? = nil, source: Provenance? = nil) {
+        self.id = id
+        self.name = name
+        self.domain = domain
+        self.source = source
+    }
+}
+
+/// A partner ↔ tenant relationship.
+public struct Relationship: Hashable, Sendable {
+    public let tenant: TenantID
+    /// The partner; nil when the record names none.
+    public var partner: PartnerID?
+    public var type: RelationshipType
+    public var state: RelationshipState
+    public var establishedAt: ISODate?
+    /// The partner user who sent the invitation; nil when the source does not carry it, "" when empty.
+    public var invitedBy: String?
+    public var acceptedBy: String?
+    public var source: Provenance
+
+    public init(
+        tenant: TenantID, partner: PartnerID?, type: RelationshipType, state: RelationshipState,
+        establishedAt: ISODate? = nil, invitedBy: String? = nil, acceptedBy: String? = nil, source: Provenance
+    ) {
+        self.tenant = tenant
+        self.partner = partner
+        self.type = type
+        self.state = state
+        self.establishedAt = establishedAt
+        self.invitedBy = invitedBy
+        self.acceptedBy = acceptedBy
+        self.source = source
+    }
+
+    /// What makes two records the same relationship across snapshots.
+    public var key: RelationshipKey { RelationshipKey(tenant: tenant, partner: partner, type: type) }
+}
+
+/// Tenant, partner and type: the identity of a relationship.
+public struct RelationshipKey: Hashable, Sendable {
+    public let tenant: TenantID
+    public let partner: PartnerID?
+    public let type: RelationshipType
+}
+
+/// One row of the customer's Billing > Licenses: a license pool of one SKU.
+public struct LicensePool: Hashable, Sendable {
+    public let tenant: TenantID
+    public let sku: SkuID
+    public var productName: String?
+    public var total: Decimal
+    public var assigned: Decimal?
+    public var source: Provenance
+
+    public init(tenant: TenantID, sku: SkuID, productName: String? = nil, total: Decimal, assigned: Decimal? = nil, source: Provenance) {
+        self.tenant = tenant
+        self.sku = sku
+        self.productName = productName
+        self.total = total
+        self.assigned = assigned
+        self.source = source
+    }
+}
+
+/// A user of the CSP partner's organization and the roles it holds.
+public struct PartnerUser: Hashable, Sendable {
+    /// The user principal name, lower-cased (UPNs compare case-insensitively).
+    public let userPrincipalName: String
+    public var displayName: String?
+    public var roles: Set<Role>
+    public var source: Provenance
+
+    public init(userPrincipalName: String, displayName: String? = nil, roles: Set<Role>, source: Provenance) {
+        self.userPrincipalName = userPrincipalName.trimmingWhitespace().lowercased()
+        self.displayName = displayName
+        self.roles = roles
+        self.source = source
+    }
+}
+
+/// Reads numbers as canonical files write them: `25`, `25.0`, `-3`, `12.50`, Excel's `'25`.
+/// Thousands separators and exponents are refused (SPEC §4.1).
+public func parseCanonicalDecimal(_ raw: some StringProtocol) -> Decimal? {
+    var text = Substring(raw).trimmingWhitespace()
+    if text.hasPrefix("'") { text = text.dropFirst() }
+    var sawDigit = false
+    var sawPoint = false
+    for (offset, scalar) in text.unicodeScalars.enumerated() {
+        switch scalar {
+        case "0"..."9": sawDigit = true
+        case "-", "+": guard offset == 0 else { return nil }
+        case ".":
+            guard !sawPoint, sawDigit else { return nil }
+            sawPoint = true
+        default: return nil
+        }
+    }
+    guard sawDigit, text.last != "." else { return nil }
+    return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
+}
+
+/// Reads true/false/yes/no/1/0 (any case); nil for anything else.
+public func parseCanonicalBool(_ raw: some StringProtocol) -> Bool? {
+    switch canonicalKey(raw) {
+    case "true", "yes", "1", "y": true
+    case "false", "no", "0", "n": false
+    default: nil
+    }
+}
+
+extension Decimal {
+    /// The plain text form, `25` or `12.5`, without exponent or grouping.
+    public var plainText: String {
+        var value = self
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 10, .plain)
+        return NSDecimalNumber(decimal: rounded).stringValue
+    }
+}

@@ -1,0 +1,195 @@
+/// What an export file holds; one file may hold several kinds (an XML export).
+public enum ExportKind: String, CaseIterable, Comparable, Sendable, CustomStringConvertible {
+    case partnerSubscriptions = "partner-subscriptions"
+    case customerSubscriptions = "customer-subscriptions"
+    case tenantSubscriptions = "tenant-subscriptions"
+    case customerLicenses = "customer-licenses"
+    case relationships = "relationships"
+    case partnerUsers = "partner-users"
+    case customers = "customers"
+
+    /// The subscription view a subscriptions kind feeds, nil for the other kinds.
+    public var view: SubscriptionView? {
+        switch self {
+        case .partnerSubscriptions: .partner
+        case .customerSubscriptions: .customer
+        case .tenantSubscriptions: .tenant
+        default: nil
+        }
+    }
+
+    public static func < (lhs: ExportKind, rhs: ExportKind) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { rawValue }
+}
+
+/// One input file of an export set as the report lists it.
+public struct InputFile: Hashable, Sendable {
+    public let file: String
+    public let sha256: String
+    public let kind: ExportKind
+    /// `canonical-csv`, `canonical-xml`, or the name of a recognized real-world format.
+    public let format: String
+    public let records: Int
+
+    public init(file: String, sha256: String, kind: ExportKind, format: String, records: Int) {
+        self.file = file
+        self.sha256 = sha256
+        self.kind = kind
+        self.format = format
+        self.records = records
+    }
+}
+
+/// A problem in one record of a readable file: reported as a finding, the record skipped or merged.
+public struct RecordProblem: Hashable, Sendable {
+    public enum Kind: String, Sendable {
+        /// The same subscription id twice in one view with different values; the first is kept.
+        case duplicateKey = "duplicate-key"
+        /// An unparseable GUID, number, date or enum; the record is skipped.
+        case invalidValue = "invalid-value"
+    }
+
+    public let kind: Kind
+    public let source: Provenance
+    public let column: Int
+    public let message: String
+    public let tenant: TenantID?
+    public let subscription: SubscriptionID?
+    /// For a duplicate, the record that was kept.
+    public let keptSource: Provenance?
+
+    public init(kind: Kind, source: Provenance, column: Int, message: String, tenant: TenantID? = nil,
+                subscription: SubscriptionID? = nil, keptSource: Provenance? = nil) {
+        self.kind = kind
+        self.source = source
+        self.column = column
+        self.message = message
+        self.tenant = tenant
+        self.subscription = subscription
+        self.keptSource = keptSource
+    }
+}
+
+/// Everything one export set says, normalized: the raw material of the coexistence model.
+///
+/// Kinds the set does not hold stay absent (nil or missing from `views`), so a rule can tell
+/// "no relationships" from "no relationships file".
+public struct Snapshot: Sendable {
+    /// The as-of of the set (`--as-of`, else the XML `exportedAt`), nil when neither says.
+    public var asOf: ISODate?
+    /// The exporting partner's MPN ids found in the files (XML `partnerId`).
+    public var exportingPartners: Set<PartnerID> = []
+    public var tenants: [TenantID: TenantInfo] = [:]
+    /// Subscriptions per view, keyed by id; a view is present when a file of its kind was read.
+    public private(set) var views: [SubscriptionView: [SubscriptionID: Subscription]] = [:]
+    public var relationships: [Relationship]?
+    public var licenses: [LicensePool]?
+    public var partnerUsers: [PartnerUser]?
+    public var inputs: [InputFile] = []
+    public var problems: [RecordProblem] = []
+    /// Ids of subscriptions whose record was skipped as invalid: never reported missing or added.
+    public var invalidSubscriptionIDs: Set<SubscriptionID> = []
+
+    public init() {}
+
+    /// Marks a view as present even when its file held no record.
+    public mutating func declareView(_ view: SubscriptionView) {
+        if views[view] == nil { views[view] = [:] }
+    }
+
+    /// Whether a file of this view was read.
+    public func hasView(_ view: SubscriptionView) -> Bool { views[view] != nil }
+
+    /// The subscriptions of one view (empty when the view is absent).
+    public func subscriptions(in view: SubscriptionView) -> [SubscriptionID: Subscription] { views[view] ?? [:] }
+
+    /// The number of subscription records over every view.
+    public var subscriptionRecordCount: Int { views.values.reduce(0) { $0 + $1.count } }
+
+    /// Adds a subscription record. Returns the kept record when the id is already in that view with
+    /// different values (the caller reports `duplicate-key`); identical repeats merge silently.
+    @discardableResult
+    public mutating func insert(_ subscription: Subscription) -> Subscription? {
+        var records = views[subscription.view] ?? [:]
+        defer { views[subscription.view] = records }
+        guard let existing = records[subscription.id] else {
+            records[subscription.id] = subscription
+            return nil
+        }
+        var comparable = subscription
+        comparable.source = existing.source
+        if comparable == existing { return nil }
+        // The record kept is the first by file path and line, whatever order the files were read in.
+        if subscription.source < existing.source {
+            records[subscription.id] = subscription
+            return subscription
+        }
+        return existing
+    }
+
+    /// Notes a tenant's identity, keeping names already known.
+    public mutating func noteTenant(_ info: TenantInfo) {
+        var known = tenants[info.id] ?? TenantInfo(id: info.id)
+        if known.name == nil { known.name = info.name }
+        if known.domain == nil { known.domain = info.domain }
+        if known.source == nil { known.source = info.source }
+        tenants[info.id] = known
+    }
+
+    /// Every subscription id of every view.
+    public var allSubscriptionIDs: Set<SubscriptionID> {
+        views.values.reduce(into: Set<SubscriptionID>()) { $0.formUnion($1.keys) }
+    }
+
+    /// One record per subscription over every view: the partner view's values first, fields it does
+    /// not carry filled from the customer view, then the tenant's own list. A subscription known only
+    /// from the customer view is Direct unless its row names a channel (SPEC §4.1).
+    public func mergedSubscriptions() -> [SubscriptionID: Subscription] {
+        var merged: [SubscriptionID: Subscription] = [:]
+        for view in SubscriptionView.allCases.sorted() {
+            for (id, record) in views[view] ?? [:] {
+                guard var existing = merged[id] else {
+                    var first = record
+                    if view == .customer && !first.carries(.channel) {
+                        first.channel = .direct
+                        first.carried.insert(.channel)
+                    }
+                    merged[id] = first
+                    continue
+                }
+                existing.fill(from: record)
+                merged[id] = existing
+            }
+        }
+        return merged
+    }
+}
+
+extension Subscription {
+    /// Copies the fields this record does not carry from `other`.
+    mutating func fill(from other: Subscription) {
+        for field in SubscriptionField.allCases where !carries(field) && other.carries(field) {
+            switch field {
+            case .channel: channel = other.channel
+            case .offerId: offerId = other.offerId
+            case .offerName: offerName = other.offerName
+            case .skuId: sku = other.sku
+            case .quantity: quantity = other.quantity
+            case .status: status = other.status
+            case .startDate: startDate = other.startDate
+            case .endDate: endDate = other.endDate
+            case .billingCycle: billingCycle = other.billingCycle
+            case .termDuration: termDuration = other.termDuration
+            case .autoRenew: autoRenew = other.autoRenew
+            case .readOnly: readOnly = other.readOnly
+            case .resellerPartnerId: reseller = other.reseller
+            case .advisors: advisors = other.advisors
+            case .unitPrice: unitPrice = other.unitPrice
+            case .currency: currency = other.currency
+            }
+            carried.insert(field)
+        }
+        if ownerTenant == nil { ownerTenant = other.ownerTenant }
+        alternateIDs.append(contentsOf: other.alternateIDs.filter { !alternateIDs.contains($0) })
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// A field of a subscription, named as reports and configuration name it.
+public enum SubscriptionField: Int, CaseIterable, Comparable, Sendable, CustomStringConvertible {
+    case channel, offerId, offerName, skuId, quantity, status, startDate, endDate, billingCycle
+    case termDuration, autoRenew, readOnly, resellerPartnerId, advisors, unitPrice, currency
+
+    /// The name in reports, `changes.csv` and the configuration's `protectedFields`.
+    public var name: String {
+        switch self {
+        case .channel: "channel"
+        case .offerId: "offerId"
+        case .offerName: "offerName"
+        case .skuId: "skuId"
+        case .quantity: "quantity"
+        case .status: "status"
+        case .startDate: "startDate"
+        case .endDate: "endDate"
+        case .billingCycle: "billingCycle"
+        case .termDuration: "termDuration"
+        case .autoRenew: "autoRenew"
+        case .readOnly: "readOnly"
+        case .resellerPartnerId: "resellerPartnerId"
+        case .advisors: "advisors"
+        case .unitPrice: "unitPrice"
+        case .currency: "currency"
+        }
+    }
+
+    /// Reads a field name, accepting the short forms of SPEC §3.1 (`offer`, `sku`, `reseller`).
+    public init?(name raw: String) {
+        let key = canonicalKey(raw)
+        let short: [String: SubscriptionField] = ["offer": .offerId, "sku": .skuId, "reseller": .resellerPartnerId,
+                                                  "resellerofrecord": .resellerPartnerId, "advisorpartnerids": .advisors]
+        if let field = short[key] ?? SubscriptionField.allCases.first(where: { canonicalKey($0.name) == key }) {
+            self = field
+        } else {
+            return nil
+        }
+    }
+
+    /// The fields protected by `preexisting-changed` unless configured otherwise (SPEC §3.1).
+    public static let defaultProtected: [SubscriptionField] = [.channel, .offerId, .skuId, .billingCycle, .startDate, .resellerPartnerId]
+
+    public static func < (lhs: SubscriptionField, rhs: SubscriptionField) -> Bool { lhs.name < rhs.name }
+    public var description: String { name }
+}
+
+/// A set of ``SubscriptionField`` as a bit mask: which fields a record's source carries.
+public struct FieldSet: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public init(_ fields: [SubscriptionField]) {
+        self.rawValue = fields.reduce(0) { $0 | (1 << UInt32($1.rawValue)) }
+    }
+    public func contains(_ field: SubscriptionField) -> Bool { rawValue & (1 << UInt32(field.rawValue)) != 0 }
+    public mutating func insert(_ field: SubscriptionField) { self.formUnion(FieldSet([field])) }
+}
+
+/// One subscription as one view of one export set shows it.
+///
+/// A field the source does not carry (a missing column) is *unknown*: `carried` lacks it and it is
+/// never compared. A carried field whose value is empty is a real value, nil here.
+public struct Subscription: Hashable, Sendable {
+    public let id: SubscriptionID
+    public let tenant: TenantID
+    public let view: SubscriptionView
+    /// Other ids of the same subscription (Graph's `id` beside its `commerceSubscriptionId`).
+    public var alternateIDs: [String] = []
+    public var carried: FieldSet = []
+
+    public var channel: Channel?
+    public var offerId: String?
+    public var offerName: String?
+    public var sku: SkuID?
+    public var quantity: Decimal?
+    public var status: SubscriptionStatus?
+    public var startDate: ISODate?
+    public var endDate: ISODate?
+    public var billingCycle: BillingCycle?
+    public var termDuration: String?
+    public var autoRenew: Bool?
+    public var readOnly: Bool?
+    public var reseller: PartnerID?
+    public var advisors: Set<Advisor> = []
+    public var unitPrice: Decimal?
+    public var currency: String?
+    /// The partner tenant that created it (Graph's `ownerTenantId`), when the source says.
+    public var ownerTenant: TenantID?
+
+    public var source: Provenance
+
+    public init(id: SubscriptionID, tenant: TenantID, view: SubscriptionView, source: Provenance) {
+        self.id = id
+        self.tenant = tenant
+        self.view = view
+        self.source = source
+    }
+
+    /// The source carries the field (its column or attribute is present).
+    public func carries(_ field: SubscriptionField) -> Bool { carried.contains(field) }
+
+    /// The field's value as reports write it; nil when empty or not carried.
+    public func text(of field: SubscriptionField) -> String? {
+        guard carries(field) else { return nil }
+        switch field {
+        case .channel: return channel?.canonicalName
+        case .offerId: return offerId
+        case .offerName: return offerName
+        case .skuId: return sku?.description
+        case .quantity: return quantity?.plainText
+        case .status: return status?.canonicalName
+        case .startDate: return startDate?.description
+        case .endDate: return endDate?.description
+        case .billingCycle: return billingCycle?.canonicalName
+        case .termDuration: return termDuration
+        case .autoRenew: return autoRenew.map { $0 ? "true" : "false" }
+        case .readOnly: return readOnly.map { $0 ? "true" : "false" }
+        case .resellerPartnerId: return reseller?.description
+        case .advisors: return advisors.isEmpty ? nil : advisors.sorted().map(\.description).joined(separator: ";")
+        case .unitPrice: return unitPrice?.plainText
+        case .currency: return currency
+        }
+    }
+
+    /// Whether the field differs from `other`'s, comparing as SPEC §3.1 says.
+    /// A field either side does not carry never differs.
+    public func differs(from other: Subscription, in field: SubscriptionField) -> Bool {
+        guard carries(field), other.carries(field) else { return false }
+        switch field {
+        case .channel: return channel != other.channel
+        case .offerId: return !sameText(offerId, other.offerId, caseInsensitive: true)
+        case .offerName: return !sameText(offerName, other.offerName, caseInsensitive: false)
+        case .skuId: return sku != other.sku
+        case .quantity: return quantity != other.quantity
+        case .status: return status != other.status
+        case .startDate: return !sameDate(startDate, other.startDate)
+        case .endDate: return !sameDate(endDate, other.endDate)
+        case .billingCycle: return billingCycle != other.billingCycle
+        case .termDuration: return !sameText(termDuration, other.termDuration, caseInsensitive: true)
+        case .autoRenew: return autoRenew != other.autoRenew
+        case .readOnly: return readOnly != other.readOnly
+        case .resellerPartnerId: return reseller != other.reseller
+        case .advisors: return advisors != other.advisors
+        case .unitPrice: return unitPrice != other.unitPrice
+        case .currency: return !sameText(currency, other.currency, caseInsensitive: true)
+        }
+    }
+
+    /// The fields in which `other` differs, in report order.
+    public func changedFields(comparedTo other: Subscription) -> [SubscriptionField] {
+        SubscriptionField.allCases.filter { differs(from: other, in: $0) }.sorted()
+    }
+
+    /// The partner that resells it: its reseller of record, else (for a CSP subscription whose record
+    /// names none) the exporting partner when there is exactly one to assume.
+    public func effectiveReseller(exportingPartners: Set<PartnerID>) -> PartnerID? {
+        if let reseller { return reseller }
+        guard channel == .csp, exportingPartners.count == 1 else { return nil }
+        return exportingPartners.first
+    }
+
+    /// A CSP subscription resold by the exporting partner (one of its MPN ids); false when that partner is unknown.
+    public func isResold(byAnyOf exportingPartners: Set<PartnerID>) -> Bool {
+        guard channel == .csp, !exportingPartners.isEmpty else { return false }
+        guard let reseller else { return true }
+        return exportingPartners.contains(reseller)
+    }
+}
+
+private func sameText(_ lhs: String?, _ rhs: String?, caseInsensitive: Bool) -> Bool {
+    let left = (lhs ?? "").trimmingWhitespace()
+    let right = (rhs ?? "").trimmingWhitespace()
+    // Swift's String equality is canonical equivalence, so NFC and NFD spellings compare equal.
+    return caseInsensitive ? left.lowercased() == right.lowercased() : left == right
+}
+
+private func sameDate(_ lhs: ISODate?, _ rhs: ISODate?) -> Bool {
+    switch (lhs, rhs) {
+    case (nil, nil): true
+    case let (left?, right?): left.sameMoment(as: right)
+    default: false
+    }
+}
