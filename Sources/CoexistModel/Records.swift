@@ -86,6 +86,12 @@ public struct RelationshipKey: Hashable, Sendable {
     public let tenant: TenantID
     public let partner: PartnerID?
     public let type: RelationshipType
+
+    public init(tenant: TenantID, partner: PartnerID?, type: RelationshipType) {
+        self.tenant = tenant
+        self.partner = partner
+        self.type = type
+    }
 }
 
 /// One row of the customer's Billing > Licenses: a license pool of one SKU.

@@ -106,10 +106,18 @@ public struct Snapshot: Sendable {
     /// The number of subscription records over every view.
     public var subscriptionRecordCount: Int { views.values.reduce(0) { $0 + $1.count } }
 
-    /// Adds a subscription record. Returns the kept record when the id is already in that view with
-    /// different values (the caller reports `duplicate-key`); identical repeats merge silently.
+    /// The outcome of inserting a record whose id is already in its view with different values.
+    public struct Duplicate: Sendable {
+        /// The record kept: the first by file path and line, whatever order the files were read in.
+        public let kept: Subscription
+        /// The record dropped, which the caller reports as `duplicate-key`.
+        public let dropped: Subscription
+    }
+
+    /// Adds a subscription record. Identical repeats merge silently; a conflicting one returns a
+    /// ``Duplicate`` for the caller to report.
     @discardableResult
-    public mutating func insert(_ subscription: Subscription) -> Subscription? {
+    public mutating func insert(_ subscription: Subscription) -> Duplicate? {
         var records = views[subscription.view] ?? [:]
         defer { views[subscription.view] = records }
         guard let existing = records[subscription.id] else {
@@ -119,12 +127,11 @@ public struct Snapshot: Sendable {
         var comparable = subscription
         comparable.source = existing.source
         if comparable == existing { return nil }
-        // The record kept is the first by file path and line, whatever order the files were read in.
         if subscription.source < existing.source {
             records[subscription.id] = subscription
-            return subscription
+            return Duplicate(kept: subscription, dropped: existing)
         }
-        return existing
+        return Duplicate(kept: existing, dropped: subscription)
     }
 
     /// Notes a tenant's identity, keeping names already known.

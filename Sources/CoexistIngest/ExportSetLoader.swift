@@ -1,0 +1,233 @@
+import CoexistModel
+import Foundation
+import Logging
+
+/// What a file turned out to be when read on its own (for `coexist validate`).
+public struct FileReport: Sendable {
+    public let file: String
+    public let format: String
+    /// Records per kind; one file may hold several kinds.
+    public let kinds: [ExportKind: Int]
+    public let problems: [RecordProblem]
+}
+
+/// Reads an export set — a directory or a list of files — into a ``Snapshot``.
+///
+/// Files are recognized by content, never by name alone (SPEC §2). A file that cannot be read at all
+/// throws ``IngestError``; a record with a bad value becomes a ``RecordProblem`` and the rest is read.
+public struct ExportSetLoader: Sendable {
+    private let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Extensions of files that must be recognized: anything else unrecognized is skipped with a notice.
+    static let dataExtensions: Set<String> = ["csv", "tsv", "xml", "json"]
+
+    /// Loads every file of the set and merges them. `asOf` overrides the files' own `exportedAt`.
+    public func load(_ paths: [String], asOf: ISODate? = nil) throws(IngestError) -> Snapshot {
+        var snapshot = Snapshot()
+        for content in try readAll(paths) {
+            merge(content, into: &snapshot)
+        }
+        if let asOf { snapshot.asOf = asOf }
+        return snapshot
+    }
+
+    /// Reads each file alone, for `coexist validate`; a file that cannot be read is returned as its error.
+    public func inspect(_ paths: [String]) throws(IngestError) -> [Result<FileReport, IngestError>] {
+        try expand(paths).compactMap { file -> Result<FileReport, IngestError>? in
+            do throws(IngestError) {
+                guard let content = try read(file) else { return nil }
+                return .success(FileReport(file: content.file, format: content.format, kinds: content.kinds,
+                                           problems: content.problems))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    // MARK: - Files
+
+    struct ExportFile {
+        let path: String
+        let displayName: String
+    }
+
+    /// Every file named or under a named directory, sorted so that runs are deterministic.
+    func expand(_ paths: [String]) throws(IngestError) -> [ExportFile] {
+        var files: [ExportFile] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw .unreadable(file: path, reason: "no such file or directory")
+            }
+            guard isDirectory.boolValue else {
+                files.append(ExportFile(path: path, displayName: path))
+                continue
+            }
+            guard let enumerator = manager.enumerator(atPath: path) else {
+                throw .unreadable(file: path, reason: "cannot list the directory")
+            }
+            var found: [String] = []
+            while let relative = enumerator.nextObject() as? String {
+                let full = (path as NSString).appendingPathComponent(relative)
+                var isSubdirectory: ObjCBool = false
+                guard manager.fileExists(atPath: full, isDirectory: &isSubdirectory), !isSubdirectory.boolValue else { continue }
+                found.append(relative)
+            }
+            for relative in found.sorted() {
+                let full = (path as NSString).appendingPathComponent(relative)
+                if (relative as NSString).lastPathComponent.hasPrefix(".") {
+                    logger.notice("skipping hidden file", metadata: ["file": "\(full)"])
+                    continue
+                }
+                files.append(ExportFile(path: full, displayName: full))
+            }
+        }
+        return files
+    }
+
+    private func readAll(_ paths: [String]) throws(IngestError) -> [FileContent] {
+        var contents: [FileContent] = []
+        for file in try expand(paths) {
+            if let content = try read(file) { contents.append(content) }
+        }
+        return contents
+    }
+
+    /// Reads one file; nil when it is not an export and may be skipped (a README, a picture).
+    func read(_ file: ExportFile) throws(IngestError) -> FileContent? {
+        let isData = ExportSetLoader.dataExtensions.contains((file.path as NSString).pathExtension.lowercased())
+        let head = try readHead(file)
+        let content: FileContent?
+        do throws(IngestError) {
+            content = try readRecognized(file, head: head, isData: isData)
+        } catch {
+            // A file that is not text and does not claim to be data is someone's picture or notes.
+            if !isData, case .notText = error {
+                logger.notice("skipping a file that is not an export", metadata: ["file": "\(file.displayName)", "reason": "\(error.reason)"])
+                return nil
+            }
+            throw error
+        }
+        guard var content else {
+            logger.notice("skipping a file that is not an export", metadata: ["file": "\(file.displayName)"])
+            return nil
+        }
+        for notice in content.notices { logger.notice("\(notice)") }
+        content.notices = []
+        return content
+    }
+
+    private func readRecognized(_ file: ExportFile, head: [UInt8], isData: Bool) throws(IngestError) -> FileContent? {
+        switch Sniffer.guess(head) {
+        case .empty:
+            if isData { throw .unrecognized(file: file.displayName, reason: "the file is empty") }
+            return nil
+        case .xml:
+            let handler = CanonicalXMLHandler(file: file.displayName)
+            do {
+                try XMLStreamReader.parse(path: file.path, displayName: file.displayName, handler: handler)
+            } catch let error as IngestError {
+                throw error
+            } catch let error as CanonicalXMLHandler.NotCanonical {
+                guard isData else { return nil }
+                throw .unrecognized(file: file.displayName, reason: "XML root element <\(error.root)> is not <coexistExport>")
+            } catch {
+                throw .unreadable(file: file.displayName, reason: "\(error)")
+            }
+            return handler.content
+        case .json:
+            guard isData else { return nil }
+            throw .unrecognized(file: file.displayName, reason: "a JSON document of a shape coexist does not know")
+        case .text:
+            let reader = try CSVReader(path: file.path, displayName: file.displayName)
+            let canonical = CanonicalCSVReader(header: reader.header)
+            switch canonical.outcome {
+            case .ambiguous(let kinds):
+                throw .ambiguous(file: file.displayName, kinds: kinds.map(\.rawValue))
+            case .none(let guess, let missing):
+                guard isData else { return nil }
+                throw .unrecognized(file: file.displayName,
+                                    reason: CanonicalSignature.expectation(bestGuess: guess, missing: missing))
+            case .subscriptions, .single:
+                return try canonical.read(reader)
+            }
+        }
+    }
+
+    private func readHead(_ file: ExportFile) throws(IngestError) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: file.path) else {
+            throw .unreadable(file: file.displayName, reason: "permission denied or not a regular file")
+        }
+        defer { try? handle.close() }
+        do {
+            return [UInt8](try handle.read(upToCount: 4096) ?? Data())
+        } catch {
+            throw .unreadable(file: file.displayName, reason: error.localizedDescription)
+        }
+    }
+
+    // MARK: - Merging
+
+    /// Adds one file's content to the snapshot; must be called in file order.
+    private func merge(_ content: FileContent, into snapshot: inout Snapshot) {
+        for tenant in content.tenants { snapshot.noteTenant(tenant) }
+        for (kind, _) in content.kinds {
+            switch kind {
+            case .partnerSubscriptions, .customerSubscriptions, .tenantSubscriptions:
+                if let view = kind.view { snapshot.declareView(view) }
+            case .customerLicenses: if snapshot.licenses == nil { snapshot.licenses = [] }
+            case .relationships: if snapshot.relationships == nil { snapshot.relationships = [] }
+            case .partnerUsers: if snapshot.partnerUsers == nil { snapshot.partnerUsers = [] }
+            case .customers: break
+            }
+        }
+        for subscription in content.subscriptions {
+            guard let duplicate = snapshot.insert(subscription) else { continue }
+            snapshot.problems.append(RecordProblem(
+                kind: .duplicateKey, source: duplicate.dropped.source, column: 1,
+                message: "subscription \(subscription.id) appears twice in the \(subscription.view) view with different values; "
+                    + "kept the record at \(duplicate.kept.source)",
+                tenant: subscription.tenant, subscription: subscription.id, keptSource: duplicate.kept.source))
+        }
+        snapshot.relationships?.append(contentsOf: content.relationships)
+        snapshot.licenses?.append(contentsOf: content.licenses)
+        snapshot.partnerUsers?.append(contentsOf: content.partnerUsers)
+        snapshot.problems.append(contentsOf: content.problems)
+        snapshot.invalidSubscriptionIDs.formUnion(content.invalidSubscriptionIDs)
+        if let partner = content.exportingPartner { snapshot.exportingPartners.insert(partner) }
+        if let exportedAt = content.exportedAt {
+            if let known = snapshot.asOf, !known.sameMoment(as: exportedAt) {
+                logger.notice("export files disagree on exportedAt; using the later",
+                              metadata: ["file": "\(content.file)", "exportedAt": "\(exportedAt)", "earlier": "\(known)"])
+            }
+            if snapshot.asOf.map({ ISODate.compare($0, exportedAt) < 0 }) ?? true { snapshot.asOf = exportedAt }
+        }
+        let sha = (try? sha256Hex(ofFile: content.file, displayName: content.file)) ?? ""
+        for (kind, records) in content.kinds.sorted(by: { $0.key < $1.key }) {
+            snapshot.inputs.append(InputFile(file: content.file, sha256: sha, kind: kind, format: content.format, records: records))
+        }
+    }
+}
+
+/// A first look at a file's bytes to choose a reader.
+enum Sniffer {
+    enum Guess { case empty, xml, json, text }
+
+    static func guess(_ head: [UInt8]) -> Guess {
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+            return head.isEmpty || bytes.isEmpty ? .empty : .text
+        }
+        switch first {
+        case UInt8(ascii: "<"): return .xml
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
+        default: return .text
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import CoexistModel
+
+/// Reads a canonical CSV export (SPEC §2.1) into a ``FileContent``.
+struct CanonicalCSVReader {
+    /// Header position → canonical column; nil for extra columns (kept out of the model).
+    let mapping: [CanonicalColumn?]
+    let outcome: CanonicalSignature.Outcome
+    let extraColumns: [String]
+
+    /// Classifies a header. Duplicate canonical columns keep the first.
+    init(header: [String]) {
+        var seen = Set<CanonicalColumn>()
+        var mapping: [CanonicalColumn?] = []
+        var extras: [String] = []
+        for name in header {
+            if let column = CanonicalColumn(header: name), seen.insert(column).inserted {
+                mapping.append(column)
+            } else {
+                mapping.append(nil)
+                if !name.trimmingWhitespace().isEmpty { extras.append(name) }
+            }
+        }
+        self.mapping = mapping
+        self.extraColumns = extras
+        self.outcome = CanonicalSignature.classify(seen)
+    }
+
+    /// Whether the header is one of the canonical kinds.
+    var isRecognized: Bool {
+        switch outcome {
+        case .subscriptions, .single: true
+        case .ambiguous, .none: false
+        }
+    }
+
+    /// Reads every record. Structural errors throw; bad values become problems in the content.
+    func read(_ reader: CSVReader) throws(IngestError) -> FileContent {
+        var content = FileContent(file: reader.displayName, format: "canonical-csv")
+        if !extraColumns.isEmpty {
+            content.notices.append("\(reader.displayName): ignoring columns coexist does not know: \(extraColumns.joined(separator: ", "))")
+        }
+        let headerKeys = reader.header.map { canonicalKey($0) }
+        switch outcome {
+        case .subscriptions(let defaultView, _):
+            content.declare(defaultView == .partner ? .partnerSubscriptions : .customerSubscriptions)
+        case .single(let kind):
+            content.declare(kind)
+        case .ambiguous, .none:
+            return content
+        }
+        while let record = try reader.next() {
+            if isRepeatedHeader(record, headerKeys) { continue }
+            var raw = RawRecord(source: Provenance(file: reader.displayName, line: record.line))
+            for index in 0..<min(record.count, mapping.count) {
+                guard let column = mapping[index] else { continue }
+                raw.set(column, record.string(at: index), at: record.column(at: index))
+            }
+            for index in record.count..<mapping.count {
+                guard let column = mapping[index] else { continue }
+                raw.set(column, "", at: 1)
+            }
+            switch outcome {
+            case .subscriptions(let defaultView, let perRowView):
+                var view = defaultView
+                if perRowView, let text = raw.trimmed(.view), !text.isEmpty {
+                    switch canonicalKey(text) {
+                    case "partner": view = .partner
+                    case "customer": view = .customer
+                    default:
+                        content.reject(raw, failure: DecodeFailure(
+                            column: .view, message: "invalid View \(quoted(text)); expected partner or customer"))
+                        continue
+                    }
+                }
+                content.add(raw, as: view == .partner ? .partnerSubscriptions : .customerSubscriptions)
+            case .single(let kind):
+                content.add(raw, as: kind)
+            case .ambiguous, .none:
+                break
+            }
+        }
+        return content
+    }
+
+    /// A header row repeated inside the data, as concatenated exports have.
+    private func isRepeatedHeader(_ record: CSVRecord, _ headerKeys: [String]) -> Bool {
+        guard record.count >= headerKeys.count, !headerKeys.isEmpty else { return false }
+        // Checking the first cell first keeps this off the hot path for ordinary rows.
+        guard canonicalKey(record.string(at: 0)) == headerKeys[0] else { return false }
+        return headerKeys.indices.allSatisfy { canonicalKey(record.string(at: $0)) == headerKeys[$0] }
+    }
+}

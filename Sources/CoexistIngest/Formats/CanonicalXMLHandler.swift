@@ -1,0 +1,158 @@
+import CoexistModel
+
+/// Builds a ``FileContent`` from the events of a canonical `coexistExport` document (SPEC §2.2).
+final class CanonicalXMLHandler: XMLEventHandler {
+    /// Thrown at the first element when the root is not `coexistExport`.
+    struct NotCanonical: Error {
+        let root: String
+    }
+
+    private(set) var content: FileContent
+    private var view: SubscriptionView = .partner
+    private var depth = 0
+    private var rootSeen = false
+    private var tenant: (raw: RawRecord, id: TenantID?)?
+    private var subscription: RawRecord?
+    private var advisorEntries: [String] = []
+    private var user: RawRecord?
+    private var roles: [String] = []
+    private var text = ""
+    private var capturingText = false
+    private var unknownElements = Set<String>()
+
+    init(file: String) {
+        content = FileContent(file: file, format: "canonical-xml")
+    }
+
+    func startElement(_ name: String, namespaceURI: String?, attributes: [String: String], line: Int, column: Int) throws {
+        depth += 1
+        let source = Provenance(file: content.file, line: line)
+        guard rootSeen else {
+            guard name == "coexistExport" else { throw NotCanonical(root: name) }
+            rootSeen = true
+            try readRoot(attributes, line: line, column: column)
+            return
+        }
+        switch name {
+        case "partnerUsers":
+            content.declare(.partnerUsers)
+        case "user":
+            user = record(attributes, source: source, column: column, renames: ["upn": .userPrincipalName])
+            roles = []
+        case "role", "offerName":
+            text = ""
+            capturingText = true
+        case "tenant":
+            let raw = record(attributes, source: source, column: column,
+                             renames: ["id": .tenantId, "name": .tenantName, "domain": .tenantDomain])
+            content.declare(.relationships)
+            content.declare(view == .partner ? .partnerSubscriptions : .customerSubscriptions)
+            do throws(DecodeFailure) {
+                let info = try RecordDecoder().tenant(raw)
+                content.tenants.append(info)
+                tenant = (raw, info.id)
+            } catch {
+                content.reject(raw, failure: error)
+                tenant = (raw, nil)
+            }
+        case "relationship":
+            var raw = record(attributes, source: source, column: column, renames: ["type": .relationship])
+            guard inheritTenant(into: &raw) else { return }
+            content.add(raw, as: .relationships)
+        case "subscription":
+            subscription = record(attributes, source: source, column: column, renames: ["id": .subscriptionId])
+            // In the XML format advisors are child elements: no element means no advisor, a known value.
+            subscription?.set(.advisorPartnerIds, "", at: column)
+            advisorEntries = []
+        case "advisor":
+            let partner = attributes["partnerId"] ?? ""
+            let kind = attributes["role"].map { AdvisorKind(parsing: $0)?.canonicalName ?? $0 } ?? "POR"
+            advisorEntries.append("\(kind):\(partner)")
+        case "license":
+            var raw = record(attributes, source: source, column: column,
+                             renames: ["total": .totalLicenses, "assigned": .assignedLicenses])
+            guard inheritTenant(into: &raw) else { return }
+            content.add(raw, as: .customerLicenses)
+        default:
+            if unknownElements.insert(name).inserted {
+                content.notices.append("\(content.file):\(line): ignoring element <\(name)> that coexist does not know")
+            }
+        }
+    }
+
+    func endElement(_ name: String, namespaceURI: String?) throws {
+        depth -= 1
+        switch name {
+        case "role":
+            roles.append(text)
+            capturingText = false
+        case "offerName":
+            subscription?[.offerName] = text
+            capturingText = false
+        case "user":
+            if var raw = user {
+                raw[.roles] = roles.joined(separator: ";")
+                content.add(raw, as: .partnerUsers)
+            }
+            user = nil
+        case "subscription":
+            if var raw = subscription {
+                raw[.advisorPartnerIds] = advisorEntries.joined(separator: ";")
+                if inheritTenant(into: &raw) {
+                    content.add(raw, as: view == .partner ? .partnerSubscriptions : .customerSubscriptions)
+                } else if let id = raw.trimmed(.subscriptionId).flatMap({ SubscriptionID(parsing: $0) }) {
+                    content.invalidSubscriptionIDs.insert(id)
+                }
+            }
+            subscription = nil
+        case "tenant":
+            tenant = nil
+        default:
+            break
+        }
+    }
+
+    func characters(_ chunk: String) throws {
+        if capturingText { text += chunk }
+    }
+
+    private func readRoot(_ attributes: [String: String], line: Int, column: Int) throws {
+        if let partner = attributes["partnerId"] {
+            if case .partner(let id) = PartnerID.parse(partner) { content.exportingPartner = id }
+        }
+        if let exportedAt = attributes["exportedAt"], !exportedAt.isEmpty {
+            guard let date = ISODate(parsing: exportedAt) else {
+                throw IngestError.unrecognized(file: content.file, reason: "line \(line): exportedAt \(quoted(exportedAt)) is not an ISO 8601 date")
+            }
+            content.exportedAt = date
+        }
+        switch attributes["view"].map({ canonicalKey($0) }) {
+        case nil, "partner": view = .partner
+        case "customer": view = .customer
+        case let other?:
+            throw IngestError.unrecognized(file: content.file, reason: "line \(line): view \(quoted(other)) must be partner or customer")
+        }
+    }
+
+    /// A raw record from attributes: element-specific names first, then canonical names in lowerCamelCase.
+    private func record(_ attributes: [String: String], source: Provenance, column: Int,
+                        renames: [String: CanonicalColumn]) -> RawRecord {
+        var raw = RawRecord(source: source)
+        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            if let target = renames[name] ?? CanonicalColumn(header: name) {
+                raw.set(target, value, at: column)
+            } else if unknownElements.insert("@" + name).inserted {
+                content.notices.append("\(content.file):\(source.line): ignoring attribute \(name) that coexist does not know")
+            }
+        }
+        return raw
+    }
+
+    /// Gives a child record its tenant; false when the tenant is missing or invalid (already reported).
+    private func inheritTenant(into raw: inout RawRecord) -> Bool {
+        guard let tenant, let id = tenant.id else { return false }
+        raw[.tenantId] = id.description
+        if raw[.tenantName] == nil, let name = tenant.raw[.tenantName] { raw[.tenantName] = name }
+        return true
+    }
+}

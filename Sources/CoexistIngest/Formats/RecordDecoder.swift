@@ -1,0 +1,177 @@
+import CoexistModel
+import Foundation
+
+/// Turns raw records into model values, checking every value as SPEC §2.1 and §4.1 say.
+///
+/// A value that does not parse fails the record with a ``DecodeFailure`` naming the column; the
+/// caller reports it as `invalid-value` and skips the record.
+struct RecordDecoder {
+    /// Tenant id and identity of a record, when it names one.
+    func tenant(_ raw: RawRecord) throws(DecodeFailure) -> TenantInfo {
+        let id: TenantID = try required(raw, .tenantId, "a tenant id (GUID)") { TenantID(parsing: $0) }
+        let name = raw.trimmed(.tenantName).flatMap { $0.isEmpty ? nil : $0 }
+        let domain = raw.trimmed(.tenantDomain).flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        return TenantInfo(id: id, name: name, domain: domain, source: raw.source)
+    }
+
+    /// A subscription of the given view.
+    func subscription(_ raw: RawRecord, tenant: TenantID, view: SubscriptionView) throws(DecodeFailure) -> Subscription {
+        let id: SubscriptionID = try required(raw, .subscriptionId, "a subscription id (GUID)") { SubscriptionID(parsing: $0) }
+        var record = Subscription(id: id, tenant: tenant, view: view, source: raw.source)
+        for column in CanonicalColumn.allCases {
+            guard let field = column.subscriptionField, raw[column] != nil else { continue }
+            record.carried.insert(field)
+        }
+        record.channel = try optional(raw, .channel, "Direct, CSP, EA, Open or Other") { Channel(parsing: $0) }
+        if view == .partner, raw[.channel] != nil, record.channel == nil {
+            throw DecodeFailure(column: .channel, message: "Channel is empty; expected Direct, CSP, EA, Open or Other")
+        }
+        record.offerId = try requiredText(raw, .offerId, allowEmpty: view != .partner)
+        record.offerName = nonEmpty(raw.trimmed(.offerName))
+        record.sku = try optional(raw, .skuId, "a SKU id (GUID)") { SkuID(parsing: $0) }
+        record.quantity = try required(raw, .quantity, "a number such as 25 (no thousands separators)") { parseCanonicalDecimal($0) }
+        record.status = try required(raw, .status, "one of active, pending, suspended, expired, disabled, deleted, none") {
+            SubscriptionStatus(parsing: $0)
+        }
+        record.startDate = try optional(raw, .startDate, "an ISO 8601 date such as 2026-11-01") { ISODate(parsing: $0) }
+        record.endDate = try optional(raw, .endDate, "an ISO 8601 date such as 2026-11-01") { ISODate(parsing: $0) }
+        record.billingCycle = try optional(raw, .billingCycle, "monthly, annual, triennial, one_time or none") {
+            BillingCycle(parsing: $0)
+        }
+        record.termDuration = try optional(raw, .termDuration, "an ISO 8601 duration such as P1M, P1Y or P3Y") {
+            isDuration($0) ? $0.uppercased() : nil
+        }
+        record.autoRenew = try optional(raw, .autoRenew, "true, false, yes, no, 1 or 0") { parseCanonicalBool($0) }
+        record.readOnly = try optional(raw, .readOnly, "true, false, yes, no, 1 or 0") { parseCanonicalBool($0) }
+        record.reseller = try partner(raw, .resellerPartnerId)
+        record.advisors = try advisors(raw)
+        record.unitPrice = try optional(raw, .unitPrice, "a number such as 12.50") { parseCanonicalDecimal($0) }
+        record.currency = try optional(raw, .currency, "an ISO 4217 code such as EUR") { text in
+            text.count == 3 && text.allSatisfy(\.isLetter) ? text.uppercased() : nil
+        }
+        return record
+    }
+
+    /// A row of Billing > Licenses.
+    func license(_ raw: RawRecord, tenant: TenantID) throws(DecodeFailure) -> LicensePool {
+        let sku: SkuID = try required(raw, .skuId, "a SKU id (GUID)") { SkuID(parsing: $0) }
+        let total: Decimal = try required(raw, .totalLicenses, "a number such as 25") { parseCanonicalDecimal($0) }
+        let assigned: Decimal? = try optional(raw, .assignedLicenses, "a number such as 25") { parseCanonicalDecimal($0) }
+        return LicensePool(tenant: tenant, sku: sku, productName: nonEmpty(raw.trimmed(.productName)),
+                           total: total, assigned: assigned, source: raw.source)
+    }
+
+    /// A partner ↔ tenant relationship.
+    func relationship(_ raw: RawRecord, tenant: TenantID) throws(DecodeFailure) -> Relationship {
+        let type: RelationshipType = try required(raw, .relationship, "Reseller, Advisor or DelegatedAdmin") {
+            RelationshipType(parsing: $0)
+        }
+        let state: RelationshipState = try required(raw, .state, "Active, Pending or Terminated") { RelationshipState(parsing: $0) }
+        return Relationship(
+            tenant: tenant, partner: try partner(raw, .partnerId), type: type, state: state,
+            establishedAt: try optional(raw, .establishedAt, "an ISO 8601 date such as 2026-11-01") { ISODate(parsing: $0) },
+            invitedBy: raw.trimmed(.invitedBy)?.lowercased(), acceptedBy: raw.trimmed(.acceptedBy)?.lowercased(),
+            source: raw.source)
+    }
+
+    /// A partner user and its roles.
+    func partnerUser(_ raw: RawRecord) throws(DecodeFailure) -> PartnerUser {
+        guard let upn = raw.trimmed(.userPrincipalName), !upn.isEmpty else {
+            throw DecodeFailure(column: .userPrincipalName, message: "UserPrincipalName is empty")
+        }
+        let roles = splitList(raw[.roles] ?? "").compactMap { Role(parsing: $0) }
+        return PartnerUser(userPrincipalName: upn, displayName: nonEmpty(raw.trimmed(.displayName)),
+                           roles: Set(roles), source: raw.source)
+    }
+
+    // MARK: - Values
+
+    private func required<T>(
+        _ raw: RawRecord, _ column: CanonicalColumn, _ expected: String, _ parse: (String) -> T?
+    ) throws(DecodeFailure) -> T {
+        let text = raw.trimmed(column) ?? ""
+        guard !text.isEmpty else { throw DecodeFailure(column: column, message: "\(column.name) is empty; expected \(expected)") }
+        guard let value = parse(text) else {
+            throw DecodeFailure(column: column, message: "invalid \(column.name) \(quoted(text)); expected \(expected)")
+        }
+        return value
+    }
+
+    private func optional<T>(
+        _ raw: RawRecord, _ column: CanonicalColumn, _ expected: String, _ parse: (String) -> T?
+    ) throws(DecodeFailure) -> T? {
+        guard let text = raw.trimmed(column), !text.isEmpty else { return nil }
+        guard let value = parse(text) else {
+            throw DecodeFailure(column: column, message: "invalid \(column.name) \(quoted(text)); expected \(expected)")
+        }
+        return value
+    }
+
+    private func requiredText(_ raw: RawRecord, _ column: CanonicalColumn, allowEmpty: Bool) throws(DecodeFailure) -> String? {
+        guard let text = raw.trimmed(column) else { return nil }
+        if text.isEmpty && !allowEmpty { throw DecodeFailure(column: column, message: "\(column.name) is empty") }
+        return text.isEmpty ? nil : text
+    }
+
+    private func partner(_ raw: RawRecord, _ column: CanonicalColumn) throws(DecodeFailure) -> PartnerID? {
+        guard let text = raw[column] else { return nil }
+        switch PartnerID.parse(text) {
+        case .none: return nil
+        case .partner(let id): return id
+        case .invalid:
+            throw DecodeFailure(column: column, message: "invalid \(column.name) \(quoted(text)); expected an MPN id (digits)")
+        }
+    }
+
+    private func advisors(_ raw: RawRecord) throws(DecodeFailure) -> Set<Advisor> {
+        var result = Set<Advisor>()
+        for entry in splitList(raw[.advisorPartnerIds] ?? "") {
+            var kind = AdvisorKind.por
+            var idText = Substring(entry)
+            if let colon = entry.firstIndex(of: ":") {
+                guard let parsed = AdvisorKind(parsing: entry[..<colon]) else {
+                    throw DecodeFailure(column: .advisorPartnerIds,
+                                        message: "invalid advisor kind in \(quoted(entry)); expected POR, DPOR, CPOR or TPOR")
+                }
+                kind = parsed
+                idText = entry[entry.index(after: colon)...]
+            }
+            switch PartnerID.parse(idText) {
+            case .none: continue
+            case .partner(let id): result.insert(Advisor(partner: id, kind: kind))
+            case .invalid:
+                throw DecodeFailure(column: .advisorPartnerIds, message: "invalid advisor \(quoted(entry)); expected ID or KIND:ID")
+            }
+        }
+        return result
+    }
+}
+
+/// Splits a `;`-separated list field (also accepting `,` and line breaks), dropping empty entries.
+func splitList(_ text: String) -> [String] {
+    text.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "\n" || $0 == "\r" })
+        .map { $0.trimmingWhitespace() }
+        .filter { !$0.isEmpty }
+        .map(String.init)
+}
+
+private func nonEmpty(_ text: String?) -> String? {
+    guard let text, !text.isEmpty else { return nil }
+    return text
+}
+
+/// The value as messages show it: quoted, control characters escaped, cut at 60 characters.
+func quoted(_ text: String) -> String {
+    var shown = text.unicodeScalars.map { scalar -> String in
+        scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+    }.joined()
+    if shown.count > 60 { shown = String(shown.prefix(60)) + "…" }
+    return "\"\(shown)\""
+}
+
+/// An ISO 8601 duration of whole units: P1M, P1Y, P3Y, P30D.
+private func isDuration(_ text: String) -> Bool {
+    let upper = text.uppercased()
+    guard upper.hasPrefix("P"), upper.count >= 3, let unit = upper.last, "YMWD".contains(unit) else { return false }
+    return upper.dropFirst().dropLast().allSatisfy(\.isNumber)
+}

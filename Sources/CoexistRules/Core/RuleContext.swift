@@ -1,0 +1,59 @@
+import CoexistModel
+
+/// Everything a rule reads: both export sets, the derived coexistence model, and the configuration.
+public struct RuleContext: Sendable {
+    public let baseline: Snapshot
+    public let current: Snapshot
+    public let configuration: RuleConfiguration
+    /// The exporting partner's MPN ids (SPEC §4.1: one partner per run); empty when unknown.
+    public let exportingPartners: Set<PartnerID>
+    /// The as-of of the current export set (SPEC §3: option, else `exportedAt`, else the run day).
+    public let currentAsOf: ISODate
+    public let baselineAsOf: ISODate
+
+    /// One record per subscription over every baseline view.
+    public let baselineSubscriptions: [SubscriptionID: Subscription]
+    /// One record per subscription over every current view.
+    public let currentSubscriptions: [SubscriptionID: Subscription]
+    /// The baseline subscriptions the promises protect: all but the exporting partner's own CSP ones.
+    public let preexisting: [SubscriptionID: Subscription]
+
+    public init(baseline: Snapshot, current: Snapshot, configuration: RuleConfiguration,
+                exportingPartners: Set<PartnerID>, runDay: ISODate) {
+        self.baseline = baseline
+        self.current = current
+        self.configuration = configuration
+        self.exportingPartners = exportingPartners
+        self.currentAsOf = current.asOf ?? runDay
+        self.baselineAsOf = baseline.asOf ?? runDay
+        baselineSubscriptions = baseline.mergedSubscriptions()
+        currentSubscriptions = current.mergedSubscriptions()
+        preexisting = baselineSubscriptions.filter { !$0.value.isResold(byAnyOf: exportingPartners) }
+    }
+
+    /// Both sets hold at least one subscription; otherwise the rules that compare states are not
+    /// evaluated (an export that failed upstream must not read as "everything was removed").
+    public var comparesStates: Bool {
+        baseline.subscriptionRecordCount > 0 && current.subscriptionRecordCount > 0
+    }
+
+    /// The reason given by comparing rules when ``comparesStates`` is false.
+    public static let nothingAuditedReason = "an export set holds no subscription (nothing audited)"
+
+    /// A subscription id whose record was skipped as invalid on either side.
+    public func isInvalid(_ id: SubscriptionID) -> Bool {
+        baseline.invalidSubscriptionIDs.contains(id) || current.invalidSubscriptionIDs.contains(id)
+    }
+
+    /// The tenant's display name for messages, else its id.
+    public func tenantName(_ id: TenantID) -> String {
+        current.tenants[id]?.name ?? baseline.tenants[id]?.name ?? id.description
+    }
+
+    /// A short label of a subscription for messages: `Microsoft 365 E3 (Direct)`.
+    public func label(_ subscription: Subscription) -> String {
+        let name = subscription.offerName ?? subscription.offerId ?? subscription.id.description
+        guard let channel = subscription.channel else { return "\"\(name)\"" }
+        return "\"\(name)\" (\(channel))"
+    }
+}

@@ -1,0 +1,70 @@
+import CoexistModel
+
+/// Whether a rule ran in this run, and with which severity.
+public struct RuleEvaluation: Hashable, Sendable {
+    public let id: String
+    public let severity: Severity
+    public let evaluated: Bool
+    /// Why it was not evaluated, when it was not.
+    public let reason: String?
+}
+
+/// The findings and rule evaluations of one run.
+public struct RuleRun: Sendable {
+    /// Sorted in report order (SPEC §5).
+    public let findings: [Finding]
+    /// One per enabled rule, in the engine's order.
+    public let evaluations: [RuleEvaluation]
+}
+
+/// Runs the rules in order and applies the configuration.
+public struct RuleEngine: Sendable {
+    /// Every rule, in the order reports list them: input problems first (they qualify everything
+    /// after), then the protection promises of §1.2–1.3, then the visibility promises of §1.5–1.6,
+    /// then the bookkeeping checks, and the informational ones last.
+    public static let allRules: [any Rule] = [
+        DuplicateKeyRule(), InvalidValueRule(),
+        PreexistingMissingRule(), PreexistingDeactivatedRule(), PreexistingChangedRule(), AdvisorChangedRule(),
+        DirectNotReadOnlyRule(), InvitationUnauthorizedRule(), CspWithoutRelationshipRule(),
+        CspVisibleToCustomerRule(), CustomerSubscriptionUnseenByPartnerRule(),
+        LicenseMismatchRule(), SameSkuMultipleChannelsRule(),
+        QuantityChangedRule(), ExpiredAtTermEndRule(), SubscriptionAddedRule(),
+    ]
+
+    /// The rule with this id.
+    public static func rule(id: String) -> (any Rule)? { allRules.first { $0.description.id == id } }
+
+    public let configuration: RuleConfiguration
+
+    public init(configuration: RuleConfiguration = RuleConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Runs every enabled rule over the context.
+    public func run(_ context: RuleContext) -> RuleRun {
+        var findings: [Finding] = []
+        var evaluations: [RuleEvaluation] = []
+        for rule in RuleEngine.allRules where !configuration.disabled.contains(rule.description.id) {
+            let severity = configuration.severity(of: rule.description)
+            switch rule.evaluate(context) {
+            case .evaluated(let found):
+                evaluations.append(RuleEvaluation(id: rule.description.id, severity: severity, evaluated: true, reason: nil))
+                findings.append(contentsOf: found.map { finding in
+                    var finding = finding
+                    finding.severity = severity
+                    return finding
+                })
+            case .notEvaluated(let reason):
+                evaluations.append(RuleEvaluation(id: rule.description.id, severity: severity, evaluated: false, reason: reason))
+            }
+        }
+        return RuleRun(findings: findings.sorted(by: Finding.reportOrder), evaluations: evaluations)
+    }
+
+    /// Runs one rule over an example scenario (tests and `coexist rules --examples`).
+    public static func findings(of rule: any Rule, in scenario: Scenario, configuration: RuleConfiguration = RuleConfiguration()) -> RuleOutcome {
+        let context = RuleContext(baseline: scenario.baseline, current: scenario.current, configuration: configuration,
+                                  exportingPartners: scenario.exportingPartners, runDay: ISODate(day: 20_000))
+        return rule.evaluate(context)
+    }
+}

@@ -1,0 +1,63 @@
+import CoexistModel
+
+/// `csp-without-relationship`: an active CSP subscription whose reseller has no active reseller relationship.
+public struct CspWithoutRelationshipRule: Rule {
+    public init() {}
+
+    public var description: RuleDescription {
+        let csp = Scenario.subscription(1, channel: .csp, reseller: Scenario.partner)
+        func scenario(_ relationships: [Relationship], subscription: Subscription = csp) -> Scenario {
+            Scenario(baseline: Scenario.snapshot(partner: [Scenario.subscription(2)], relationships: []),
+                     current: Scenario.snapshot(partner: [Scenario.subscription(2), subscription], relationships: relationships))
+        }
+        return RuleDescription(
+            id: "csp-without-relationship", defaultSeverity: .error,
+            summary: "A tenant holds an active CSP subscription whose reseller has no active reseller relationship to it.",
+            rationale: """
+                A CSP partner can only sell to a tenant that accepted its reseller relationship. An active CSP \
+                subscription (the exporting partner's, when known; its reseller is ResellerPartnerId, else the \
+                exporting partner) without an Active Reseller relationship of that partner in the current \
+                relationships means the relationship was terminated, is still pending, or was never there.
+                """,
+            triggering: [
+                RuleExample("no relationship at all", scenario([])),
+                RuleExample("relationship still pending", scenario([Scenario.relationship(state: .pending)])),
+                RuleExample("reseller left empty, exporting partner's relationship terminated",
+                            scenario([Scenario.relationship(state: .terminated)], subscription: csp.with { $0.reseller = nil })),
+            ],
+            nonTriggering: [
+                RuleExample("active reseller relationship", scenario([Scenario.relationship()])),
+                RuleExample("the CSP subscription is suspended", scenario([], subscription: csp.with { $0.status = .suspended })),
+                RuleExample("another partner's CSP subscription", scenario([], subscription: csp.with { $0.reseller = Scenario.otherPartner })),
+            ])
+    }
+
+    public func evaluate(_ context: RuleContext) -> RuleOutcome {
+        guard let relationships = context.current.relationships else {
+            return .notEvaluated(reason: "the current export set has no relationships")
+        }
+        let active = Set(relationships.filter { $0.type == .reseller && $0.state == .active }.map { RelationshipKey(tenant: $0.tenant, partner: $0.partner, type: .reseller) })
+        let activeTenants = Set(active.map(\.tenant))
+        let partners = context.exportingPartners
+        let findings = context.currentSubscriptions.values.compactMap { record -> Finding? in
+            guard record.channel == .csp, record.status?.isInService == true else { return nil }
+            if !partners.isEmpty && !record.isResold(byAnyOf: partners) { return nil }
+            let resellers: Set<PartnerID>
+            if let reseller = record.effectiveReseller(exportingPartners: partners) {
+                resellers = [reseller]
+            } else {
+                resellers = partners
+            }
+            let related = resellers.isEmpty
+                ? activeTenants.contains(record.tenant)
+                : resellers.contains { active.contains(RelationshipKey(tenant: record.tenant, partner: $0, type: .reseller)) }
+            guard !related else { return nil }
+            let who = resellers.isEmpty ? "any reseller" : "reseller " + resellers.sorted().map(\.description).joined(separator: "/")
+            return Finding(
+                rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
+                message: "active CSP subscription \(context.label(record)) of \(context.tenantName(record.tenant)) has no active reseller relationship with \(who)",
+                before: nil, after: record.status?.canonicalName, source: record.source)
+        }
+        return .evaluated(findings)
+    }
+}

@@ -1,0 +1,55 @@
+import CoexistModel
+
+/// `same-sku-multiple-channels`: one tenant holds active subscriptions of one SKU from more than one source.
+public struct SameSkuMultipleChannelsRule: Rule {
+    public init() {}
+
+    public var description: RuleDescription {
+        let direct = Scenario.subscription(1, sku: 7)
+        let ours = Scenario.subscription(2, channel: .csp, sku: 7, reseller: Scenario.partner)
+        let theirs = Scenario.subscription(3, channel: .csp, sku: 7, reseller: Scenario.otherPartner)
+        let baseline = Scenario.snapshot(partner: [direct])
+        return RuleDescription(
+            id: "same-sku-multiple-channels", defaultSeverity: .warning,
+            summary: "One tenant holds active subscriptions of the same SKU from more than one source (double billing risk).",
+            rationale: """
+                Coexistence allows buying the same product through several channels, but a tenant paying for \
+                one SKU directly and through CSP, or through two CSP resellers, is often paying twice for one \
+                need. A source is a channel, or within CSP a reseller. Only in-service subscriptions count.
+                """,
+            triggering: [
+                RuleExample("Direct and CSP", Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct, ours]))),
+                RuleExample("two CSP resellers", Scenario(baseline: baseline, current: Scenario.snapshot(partner: [ours, theirs]))),
+            ],
+            nonTriggering: [
+                RuleExample("two direct subscriptions of one SKU",
+                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct, Scenario.subscription(4, sku: 7)]))),
+                RuleExample("the direct one was cancelled",
+                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct.with { $0.status = .deleted }, ours]))),
+            ])
+    }
+
+    public func evaluate(_ context: RuleContext) -> RuleOutcome {
+        let active = context.currentSubscriptions.values.filter { $0.status?.isInService == true && $0.sku != nil }
+        guard context.currentSubscriptions.values.contains(where: { $0.carries(.skuId) }) else {
+            return .notEvaluated(reason: "no current subscription carries a SKU")
+        }
+        let groups = Dictionary(grouping: active, by: { "\($0.tenant)|\($0.sku!)" })
+        let findings = groups.values.compactMap { group -> Finding? in
+            let sources = Set(group.map { source(of: $0, context) })
+            guard sources.count > 1, let first = group.min(by: { $0.source < $1.source }) else { return nil }
+            let list = sources.sorted().joined(separator: ", ")
+            return Finding(
+                rule: description.id, severity: description.defaultSeverity, tenant: first.tenant, sku: first.sku,
+                message: "\(context.tenantName(first.tenant)) holds active subscriptions of \"\(first.offerName ?? first.sku!.description)\" from \(sources.count) sources: \(list)",
+                before: nil, after: list, source: first.source)
+        }
+        return .evaluated(findings)
+    }
+
+    private func source(of subscription: Subscription, _ context: RuleContext) -> String {
+        guard let channel = subscription.channel else { return "unknown channel" }
+        guard channel == .csp else { return channel.canonicalName }
+        return "CSP via " + (subscription.effectiveReseller(exportingPartners: context.exportingPartners)?.description ?? "an unknown reseller")
+    }
+}
