@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(name: "CoexistRulesTests", dependencies: ["CoexistRules", "CoexistModel"]),
         .testTarget(name: "CoexistDiffTests", dependencies: ["CoexistDiff", "CoexistModel"]),
         .testTarget(name: "CoexistReportsTests", dependencies: ["CoexistReports", "CoexistRules", "CoexistDiff", "CoexistModel"],
-                    resources: [.copy("Snapshots")]),
+                    exclude: ["Snapshots"]),
+        // Runs the built `coexist` binary end to end, as a user or cron would.
         .testTarget(name: "CoexistCLITests", dependencies: ["coexist"]),
     ]
 )

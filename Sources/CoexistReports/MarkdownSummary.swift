@@ -1,0 +1,88 @@
+import CoexistModel
+import CoexistRules
+
+/// `summary.md`: counts, rules not evaluated, and the top findings per tenant, for people.
+public enum MarkdownSummary {
+    /// How many findings each tenant section lists before pointing at `findings.csv`.
+    public static let findingsPerTenant = 10
+
+    public static func render(_ result: ReconcileResult) -> String {
+        let counts = result.diff.counts
+        var out = "# coexist reconcile: \(verdict(result.status))\n\n"
+        out += "- As of: baseline \(result.baselineAsOf), current \(result.currentAsOf)\n"
+        out += "- Tenants: \(result.tenants.count)\n"
+        out += "- Subscriptions: baseline \(counts.baseline), current \(counts.current) "
+            + "(added \(counts.added), removed \(counts.removed), changed \(counts.changed), unchanged \(counts.unchanged))\n"
+        out += "- Findings: \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info "
+            + "(the run fails on \(result.failOn) and above)\n"
+        if !result.exportingPartners.isEmpty {
+            out += "- Exporting partner: \(result.exportingPartners.sorted().map(\.description).joined(separator: ", "))\n"
+        }
+        out += "- Generated \(result.generatedAt) by coexist \(result.toolVersion)\n"
+
+        if !result.notEvaluated.isEmpty {
+            out += "\n## Rules not evaluated\n\nThese rules proved nothing in this run; their inputs are missing.\n\n"
+            out += "| rule | severity | why |\n|---|---|---|\n"
+            for evaluation in result.notEvaluated {
+                out += "| `\(evaluation.id)` | \(evaluation.severity) | \(cell(evaluation.reason ?? "")) |\n"
+            }
+        }
+
+        let byRule = Dictionary(grouping: result.run.findings, by: \.rule)
+        if !byRule.isEmpty {
+            out += "\n## Findings by rule\n\n| rule | severity | findings |\n|---|---|---:|\n"
+            for evaluation in result.run.evaluations {
+                guard let found = byRule[evaluation.id] else { continue }
+                out += "| `\(evaluation.id)` | \(evaluation.severity) | \(found.count) |\n"
+            }
+        }
+
+        let byTenant = Dictionary(grouping: result.run.findings, by: { $0.tenant })
+        if !byTenant.isEmpty {
+            out += "\n## Top findings per tenant\n"
+            let tenants = byTenant.keys.sorted { ($0?.description ?? "") < ($1?.description ?? "") }
+            for tenant in tenants {
+                let found = (byTenant[tenant] ?? []).sorted { lhs, rhs in
+                    lhs.severity != rhs.severity ? lhs.severity > rhs.severity : Finding.reportOrder(lhs, rhs)
+                }
+                let title = tenant.map { "\(cell(result.name(of: $0))) (`\($0)`)" } ?? "Partner-wide"
+                out += "\n### \(title)\n\n| severity | rule | subscription / SKU | finding | evidence |\n|---|---|---|---|---|\n"
+                for finding in found.prefix(findingsPerTenant) {
+                    let subject = finding.subscription?.description ?? finding.sku.map { "SKU \($0)" } ?? ""
+                    let evidence = (finding.source ?? finding.baselineSource).map { "\($0.file):\($0.line)" } ?? ""
+                    out += "| \(finding.severity) | `\(finding.rule)` | \(subject) | \(cell(finding.message)) | \(cell(evidence)) |\n"
+                }
+                if found.count > findingsPerTenant {
+                    out += "\n\(found.count - findingsPerTenant) more in `findings.csv`.\n"
+                }
+            }
+        }
+        return out
+    }
+
+    static func verdict(_ status: ReportStatus) -> String {
+        switch status {
+        case .clean: "clean"
+        case .findings: "findings"
+        case .incomplete: "incomplete (some error rules could not be evaluated)"
+        case .nothingAudited: "nothing audited (an export set holds no subscription)"
+        }
+    }
+
+    /// Text made safe for a Markdown table cell: no pipes, line breaks or raw HTML.
+    static func cell(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "|": out += "\\|"
+            case "\n", "\r", "\r\n": out += " "
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\\", "`", "*", "_", "[", "]": out += "\\" + String(character)
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,44 @@
+import CoexistDiff
+import CoexistModel
+import CoexistRules
+
+extension ReconcileResult {
+    /// Runs the rules and the diff over two export sets: the whole reconcile, minus reading and writing files.
+    ///
+    /// The exporting partner is one per run (SPEC §4.1): the union of `partnerIDs` (options and
+    /// configuration) and every XML `partnerId` of either set.
+    public static func reconcile(
+        baseline: Snapshot, current: Snapshot, configuration: RuleConfiguration, partnerIDs: Set<PartnerID>,
+        failOn: Severity, runDay: ISODate, generatedAt: String, toolVersion: String
+    ) -> ReconcileResult {
+        let partners = partnerIDs.union(baseline.exportingPartners).union(current.exportingPartners)
+        let context = RuleContext(baseline: baseline, current: current, configuration: configuration,
+                                  exportingPartners: partners, runDay: runDay)
+        let run = RuleEngine(configuration: configuration).run(context)
+        let diff = SnapshotDiff(baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+                                invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
+        var tenants = baseline.tenants
+        for (id, info) in current.tenants {
+            var merged = info
+            if merged.name == nil { merged.name = tenants[id]?.name }
+            if merged.domain == nil { merged.domain = tenants[id]?.domain }
+            tenants[id] = merged
+        }
+        let inputs = baseline.inputs.map { (side: Side.baseline, file: $0) } + current.inputs.map { (side: Side.current, file: $0) }
+        return ReconcileResult(
+            toolVersion: toolVersion, generatedAt: generatedAt, baselineAsOf: context.baselineAsOf, currentAsOf: context.currentAsOf,
+            inputs: inputs, tenants: tenants, exportingPartners: partners, run: run, diff: diff, failOn: failOn,
+            nothingAudited: !context.comparesStates)
+    }
+
+    /// Every report file by name, rendered.
+    public func renderAll() -> [(name: String, contents: String)] {
+        [
+            ("report.json", JSONReport.render(self)),
+            ("summary.md", MarkdownSummary.render(self)),
+            ("findings.csv", FindingsCSV.render(self)),
+            ("changes.csv", ChangesCSV.render(self)),
+            ("report.html", HTMLReport.render(self)),
+        ]
+    }
+}

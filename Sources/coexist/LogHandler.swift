@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+
+/// swift-log handler for stderr: a readable line on a terminal, one logfmt line per event under cron
+/// so that log collectors can parse it.
+struct StderrLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level
+    let interactive: Bool
+
+    init(level: Logger.Level, interactive: Bool) {
+        self.logLevel = level
+        self.interactive = interactive
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let line: String
+        if interactive {
+            let details = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            line = "coexist: \(event.level): \(event.message)" + (details.isEmpty ? "" : " (\(details))")
+        } else {
+            let fields = [("ts", ISO8601DateFormatter().string(from: Date())), ("level", "\(event.level)"), ("msg", "\(event.message)")]
+                + merged.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }
+            line = fields.map { "\($0.0)=\(logfmt($0.1))" }.joined(separator: " ")
+        }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    private func logfmt(_ value: String) -> String {
+        guard value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) || value.isEmpty else { return value }
+        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    /// A logger for the command layer to hand to the libraries.
+    static func logger(verbose: Bool, quiet: Bool) -> Logger {
+        let level: Logger.Level = quiet ? .warning : (verbose ? .debug : .notice)
+        let interactive = Terminal.isInteractive
+        return Logger(label: "coexist") { _ in StderrLogHandler(level: level, interactive: interactive) }
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import CoexistIngest
+import CoexistModel
+import CoexistReports
+import CoexistRules
+import Foundation
+
+/// `coexist reconcile`: today's exports against a baseline, rule by rule, into reports.
+struct Reconcile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare a current export set with a baseline and write the reports.",
+        discussion: """
+            An export set is a directory or a list of files (repeat the option). Files are recognized by \
+            content: canonical CSV (',' or ';'), canonical XML. Reports are written atomically to --out: \
+            report.json, summary.md, findings.csv, changes.csv, report.html.
+
+            Example:
+              coexist reconcile --baseline SampleData/baseline --current SampleData/current --out reports
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The baseline export set: a directory or a file (repeatable).", valueName: "path"))
+    var baseline: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The current export set: a directory or a file (repeatable).", valueName: "path"))
+    var current: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Directory for the reports; '-' prints report.json to stdout and writes no file.", valueName: "dir"))
+    var out: String = "reports"
+
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that fails the run (exit 1): error, warning or info.")
+    var failOn: Severity?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("As-of date of both export sets (ISO 8601).", valueName: "date"))
+    var asOf: DateArgument?
+
+    @Option(name: .customLong("baseline-as-of"), help: ArgumentHelp("As-of date of the baseline.", valueName: "date"))
+    var baselineAsOf: DateArgument?
+
+    @Option(name: .customLong("current-as-of"), help: ArgumentHelp("As-of date of the current export set.", valueName: "date"))
+    var currentAsOf: DateArgument?
+
+    @Option(name: .customLong("partner-id"), help: ArgumentHelp("MPN id of the exporting CSP partner (repeatable).", valueName: "id"))
+    var partnerIDs: [PartnerArgument] = []
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (JSON); default $COEXIST_CONFIG.", valueName: "file"))
+    var config: String?
+
+    @Flag(name: .customLong("allow-incomplete"), help: "Exit 0 instead of 5 when an error rule could not be evaluated.")
+    var allowIncomplete = false
+
+    @Flag(name: .shortAndLong, help: "Print only errors; no summary.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Print debug diagnostics.")
+    var verbose = false
+
+    func validate() throws {
+        if baseline.isEmpty { throw ValidationError("Missing --baseline: the export set to compare against (a directory or files).") }
+        if current.isEmpty { throw ValidationError("Missing --current: today's export set (a directory or files).") }
+    }
+
+    func run() throws {
+        let logger = StderrLogHandler.logger(verbose: verbose, quiet: quiet)
+        let file = try (config ?? ProcessInfo.processInfo.environment["COEXIST_CONFIG"]).map { path throws(CommandFailure) in
+            try ConfigurationFile.load(path: path)
+        } ?? ConfigurationFile()
+
+        let loader = ExportSetLoader(logger: logger)
+        let baselineSet: Snapshot
+        let currentSet: Snapshot
+        do {
+            baselineSet = try loader.load(baseline, asOf: (baselineAsOf ?? asOf)?.date)
+            currentSet = try loader.load(current, asOf: (currentAsOf ?? asOf)?.date)
+        } catch {
+            throw CommandFailure(status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
+        }
+
+        let now = Date()
+        let result = ReconcileResult.reconcile(
+            baseline: baselineSet, current: currentSet, configuration: file.rules,
+            partnerIDs: file.partnerIDs.union(partnerIDs.map(\.id)), failOn: failOn ?? file.failOn ?? .error,
+            runDay: ISODate(day: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))),
+            generatedAt: ISO8601DateFormatter().string(from: now), toolVersion: Coexist.version)
+
+        let files = result.renderAll()
+        if out == "-" {
+            FileHandle.standardOutput.write(Data(files[0].contents.utf8))
+        } else {
+            do {
+                try ReportWriter(directory: out).write(files)
+            } catch {
+                throw CommandFailure(status: .internalFailure, message: error.description)
+            }
+            if !quiet { TerminalSummary.print(result, reportDirectory: out) }
+        }
+        let status = exitStatus(result.status)
+        if status != .success { throw CommandOutcome(status: status) }
+    }
+
+    private func exitStatus(_ status: ReportStatus) -> ExitStatus {
+        switch status {
+        case .clean: .success
+        case .findings: .findings
+        case .nothingAudited: .nothingAudited
+        case .incomplete: allowIncomplete ? .success : .incomplete
+        }
+    }
+}

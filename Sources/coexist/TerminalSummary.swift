@@ -1,0 +1,29 @@
+import CoexistModel
+import CoexistReports
+import CoexistRules
+
+/// The short human summary `reconcile` prints after writing the reports.
+enum TerminalSummary {
+    static func print(_ result: ReconcileResult, reportDirectory: String) {
+        let counts = result.diff.counts
+        Terminal.out("coexist: \(result.status.rawValue.uppercased())")
+        Terminal.out("  as of      baseline \(result.baselineAsOf), current \(result.currentAsOf)")
+        Terminal.out("  tenants    \(result.tenants.count)")
+        Terminal.out("  subs       \(counts.baseline) → \(counts.current): +\(counts.added) added, -\(counts.removed) removed, "
+            + "\(counts.changed) changed, \(counts.unchanged) unchanged")
+        Terminal.out("  findings   \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info")
+        for evaluation in result.notEvaluated {
+            Terminal.out("  not evaluated: \(evaluation.id) (\(evaluation.severity)): \(evaluation.reason ?? "")")
+        }
+        let serious = result.run.findings.filter { $0.severity >= .warning }.sorted { $0.severity > $1.severity }
+        if !serious.isEmpty {
+            Terminal.out("")
+            for finding in serious.prefix(12) {
+                Terminal.out("  \(finding.severity == .error ? "✗" : "!") \(finding.rule): \(finding.message)")
+            }
+            if serious.count > 12 { Terminal.out("  … \(serious.count - 12) more in findings.csv") }
+        }
+        Terminal.out("")
+        Terminal.out("  reports    \(reportDirectory)/report.json, summary.md, findings.csv, changes.csv, report.html")
+    }
+}

@@ -1,0 +1,51 @@
+import CoexistModel
+import Testing
+
+@testable import CoexistDiff
+
+@Suite("Snapshot diff")
+struct SnapshotDiffTests {
+    private let tenant = TenantID(parsing: "0f1e0000-0000-0000-0000-000000000001")!
+
+    private func subscription(_ n: Int, quantity: Decimal = 10, status: SubscriptionStatus = .active) -> Subscription {
+        var record = Subscription(id: SubscriptionID(parsing: "6c1a0000-0000-0000-0000-00000000000\(n)")!, tenant: tenant,
+                                  view: .partner, source: Provenance(file: "p.csv", line: n + 1))
+        record.carried = FieldSet([.quantity, .status, .channel])
+        record.quantity = quantity
+        record.status = status
+        record.channel = .direct
+        return record
+    }
+
+    private func map(_ records: [Subscription]) -> [SubscriptionID: Subscription] {
+        Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+    }
+
+    @Test func countsAndOrder() {
+        let diff = SnapshotDiff(
+            baseline: map([subscription(1), subscription(2), subscription(3)]),
+            current: map([subscription(1), subscription(2, quantity: 12, status: .suspended), subscription(4)]))
+        #expect(diff.counts == DiffCounts(baseline: 3, current: 3, added: 1, removed: 1, changed: 1, unchanged: 1))
+        #expect(diff.changes.map(\.kind) == [.changed, .removed, .added])
+        let changed = diff.changes[0]
+        #expect(changed.fields.map(\.field) == [.quantity, .status], "fields sorted by name")
+        #expect(changed.fields[0].before == "10")
+        #expect(changed.fields[0].after == "12")
+        #expect(diff.changes[2].fields.contains { $0.field == .quantity && $0.before == nil && $0.after == "10" })
+    }
+
+    @Test func invalidIDsAreNeitherAddedNorRemoved() {
+        let diff = SnapshotDiff(baseline: map([subscription(1), subscription(2)]), current: map([subscription(1), subscription(3)]),
+                                invalid: [subscription(2).id, subscription(3).id])
+        #expect(diff.changes.isEmpty)
+        #expect(diff.counts.added == 0)
+        #expect(diff.counts.removed == 0)
+    }
+
+    @Test func unknownFieldsAreNoChange() {
+        var current = subscription(1, quantity: 99)
+        current.carried = FieldSet([.status, .channel])
+        let diff = SnapshotDiff(baseline: map([subscription(1)]), current: map([current]))
+        #expect(diff.counts.unchanged == 1)
+    }
+}

@@ -1,0 +1,197 @@
+import CoexistModel
+import Foundation
+import Logging
+import Testing
+
+@testable import CoexistIngest
+
+/// Writes files into a fresh directory and loads them as an export set.
+private struct Workspace {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("coexist-ingest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(text.utf8).write(to: file)
+        return file.path
+    }
+
+    func load(_ paths: [String]? = nil) throws -> Snapshot {
+        try ExportSetLoader(logger: Logger(label: "test")).load(paths ?? [url.path])
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+private let tenant = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"
+private let sub1 = "6c1a0000-0000-0000-0000-000000000001"
+private let sub2 = "6c1a0000-0000-0000-0000-000000000002"
+private let e3 = "05e9a617-0261-4cee-bb44-138d3ef5d965"
+
+@Suite("Export sets")
+struct ExportSetLoaderTests {
+    @Test func readsASemicolonPartnerViewWithBOMAndCRLF() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("partner.csv", "\u{FEFF}tenant_id;Subscription Id;CHANNEL;offer-id;Quantity;Status;SkuId;AdvisorPartnerIds;StartDate\r\n"
+            + "\(tenant);\(sub1);Web Direct;CFQ7TTC0LFLX:0001;'25;Active;\(e3);\"1234567;DPOR:7654321;-1\";2025-01-01\r\n")
+        let snapshot = try space.load()
+        let record = try #require(snapshot.subscriptions(in: .partner)[SubscriptionID(parsing: sub1)!])
+        #expect(record.tenant.description == tenant.lowercased())
+        #expect(record.channel == .direct)
+        #expect(record.quantity == 25)
+        #expect(record.advisors == [Advisor(partner: PartnerID(digits: "1234567"), kind: .por),
+                                    Advisor(partner: PartnerID(digits: "7654321"), kind: .dpor)])
+        #expect(record.carries(.skuId))
+        #expect(!record.carries(.endDate), "a missing column is unknown")
+        #expect(record.source.line == 2)
+        #expect(snapshot.inputs.first?.kind == .partnerSubscriptions)
+        #expect(snapshot.inputs.first?.records == 1)
+        #expect(snapshot.inputs.first?.sha256.count == 64)
+    }
+
+    @Test func invalidValuesAreProblemsAndTheRestIsRead() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("partner.csv", """
+            TenantId,SubscriptionId,Channel,OfferId,Quantity,Status
+            \(tenant),\(sub1),Direct,X,abc,active
+            \(tenant),\(sub2),Direct,X,1,active
+            not-a-guid,6c1a0000-0000-0000-0000-000000000003,Direct,X,1,active
+            \(tenant),6c1a0000-0000-0000-0000-000000000004,Sideways,X,1,active
+            \(tenant),6c1a0000-0000-0000-0000-000000000005,Direct,X,"1,000",active
+
+            """)
+        let snapshot = try space.load()
+        #expect(snapshot.subscriptions(in: .partner).count == 1)
+        #expect(snapshot.problems.count == 4)
+        let quantity = try #require(snapshot.problems.first { $0.source.line == 2 })
+        #expect(quantity.kind == .invalidValue)
+        #expect(quantity.column == 84, "column of the Quantity field")
+        #expect(quantity.message.contains("Quantity"))
+        #expect(snapshot.invalidSubscriptionIDs.contains(SubscriptionID(parsing: sub1)!))
+        #expect(snapshot.problems.contains { $0.source.line == 4 && $0.message.contains("TenantId") })
+    }
+
+    @Test func duplicatesAcrossFilesKeepTheFirstByPath() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        let header = "TenantId,SubscriptionId,Channel,OfferId,Quantity,Status\n"
+        try space.write("b.csv", header + "\(tenant),\(sub1),Direct,X,5,active\n")
+        try space.write("a.csv", header + "\(tenant),\(sub1),Direct,X,7,active\n\(tenant),\(sub1),Direct,X,7,active\n")
+        let snapshot = try space.load()
+        #expect(snapshot.subscriptions(in: .partner).first?.value.quantity == 7)
+        #expect(snapshot.problems.count == 1, "identical repeats merge silently")
+        #expect(snapshot.problems.first?.kind == .duplicateKey)
+        #expect(snapshot.problems.first?.source.file.hasSuffix("b.csv") == true)
+    }
+
+    @Test func viewColumnDecidesPerRow() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("mixed.csv", "TenantId,SubscriptionId,OfferId,Quantity,Status,View\n\(tenant),\(sub1),X,1,active,partner\n\(tenant),\(sub2),X,1,active,Customer\n")
+        let snapshot = try space.load()
+        #expect(snapshot.subscriptions(in: .partner).count == 1)
+        #expect(snapshot.subscriptions(in: .customer).count == 1)
+    }
+
+    @Test func unrelatedFilesAreSkippedAndUnknownDataFilesRefused() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("README.txt", "Exports of 2026-11-25, see the ticket.\n")
+        try space.write(".DS_Store", "\u{0}\u{0}\u{0}\u{1}Bud1")
+        try space.write("users.csv", "UserPrincipalName,Roles\nalice@partner.example,\"AdminAgent;SalesAgent\"\n")
+        let snapshot = try space.load()
+        #expect(snapshot.partnerUsers?.first?.roles == [.adminAgent, .salesAgent])
+
+        try space.write("orders.csv", "OrderId,Amount\n1,2\n")
+        #expect {
+            try space.load()
+        } throws: { error in
+            guard let error = error as? IngestError, case .unrecognized(let file, let reason) = error else { return false }
+            return file.hasSuffix("orders.csv") && reason.contains("TenantId")
+        }
+    }
+
+    @Test func aHeaderOfTwoKindsIsAmbiguous() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("both.csv", "TenantId,SubscriptionId,OfferId,Quantity,Status,SkuId,TotalLicenses\n")
+        #expect(throws: IngestError.ambiguous(file: space.url.appendingPathComponent("both.csv").path,
+                                              kinds: ["customer-subscriptions", "customer-licenses"])) {
+            try space.load()
+        }
+    }
+
+    @Test func readsACanonicalXMLDocumentOfSeveralKinds() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("export.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <coexistExport version="1" view="partner" partnerId="4847383" exportedAt="2026-11-01T02:00:00Z">
+              <partnerUsers>
+                <user upn="Alice@Fabrikam.example" displayName="Alice"><role>AdminAgent</role><role>SalesAgent</role></user>
+              </partnerUsers>
+              <tenant id="\(tenant)" name="Müller &amp; Söhne" domain="contoso.onmicrosoft.com">
+                <relationship partnerId="4847383" type="Reseller" state="Active" establishedAt="2026-10-15" invitedBy="alice@fabrikam.example"/>
+                <subscription id="\(sub1)" channel="Direct" offerId="X" skuId="\(e3)" quantity="25" status="Active" readOnly="true" resellerPartnerId="">
+                  <offerName>Microsoft 365 E3 f&#252;r alle</offerName>
+                  <advisor partnerId="1234567" role="PartnerOfRecord"/>
+                  <advisor partnerId="7654321" role="DigitalPartnerOfRecord"/>
+                </subscription>
+                <subscription id="\(sub2)" channel="CSP" offerId="Y" quantity="5" status="Active"/>
+                <license skuId="\(e3)" productName="Microsoft 365 E3" total="30" assigned="27"/>
+              </tenant>
+            </coexistExport>
+            """)
+        let snapshot = try space.load()
+        #expect(snapshot.exportingPartners == [PartnerID(digits: "4847383")])
+        #expect(snapshot.asOf == ISODate(parsing: "2026-11-01T02:00:00Z"))
+        #expect(snapshot.tenants.first?.value.name == "Müller & Söhne")
+        let record = try #require(snapshot.subscriptions(in: .partner)[SubscriptionID(parsing: sub1)!])
+        #expect(record.offerName == "Microsoft 365 E3 für alle")
+        #expect(record.advisors.count == 2)
+        #expect(record.reseller == nil)
+        #expect(record.source.line == 8)
+        let csp = try #require(snapshot.subscriptions(in: .partner)[SubscriptionID(parsing: sub2)!])
+        #expect(csp.carries(.advisors) && csp.advisors.isEmpty, "no advisor element is a known, empty value")
+        #expect(snapshot.relationships?.count == 1)
+        #expect(snapshot.licenses?.first?.total == 30)
+        #expect(snapshot.partnerUsers?.first?.userPrincipalName == "alice@fabrikam.example")
+        #expect(Set(snapshot.inputs.map(\.kind)) == [.partnerSubscriptions, .relationships, .customerLicenses, .partnerUsers])
+    }
+
+    @Test func aRefusedXMLFileContributesNothing() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("evil.xml", """
+            <?xml version="1.0"?>
+            <!DOCTYPE coexistExport [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <coexistExport view="partner"><tenant id="\(tenant)" name="&xxe;"/></coexistExport>
+            """)
+        #expect {
+            try space.load()
+        } throws: { error in
+            guard let error = error as? IngestError, case .refusedXML(let file, let line, _, _) = error else { return false }
+            return file.hasSuffix("evil.xml") && line >= 1
+        }
+    }
+
+    @Test func anXMLFileWithAnotherRootIsUnrecognized() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("other.xml", "<catalog><book/></catalog>")
+        #expect(throws: IngestError.self) { try space.load() }
+    }
+
+    @Test func aMissingPathIsUnreadable() throws {
+        #expect(throws: IngestError.unreadable(file: "/no/such/export", reason: "no such file or directory")) {
+            try ExportSetLoader(logger: Logger(label: "test")).load(["/no/such/export"])
+        }
+    }
+}

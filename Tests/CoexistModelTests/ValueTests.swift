@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+@testable import CoexistModel
+
+@Suite("Values compare as SPEC §3.1 says")
+struct ValueTests {
+    @Test func guidsAreNormalizedToLowerCase() throws {
+        let upper = try #require(GUID(parsing: " {0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0} "))
+        #expect(upper.text == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+        #expect(TenantID(parsing: "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0") == TenantID(parsing: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"))
+        #expect(GUID(parsing: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f") == nil)
+        #expect(GUID(parsing: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fg") == nil)
+        #expect(GUID(parsing: "0f1e2d3c04b5a-6978-8796-a5b4c3d2e1f0") == nil)
+    }
+
+    @Test func partnerIDsTreatMinusOneZeroAndEmptyAsNone() {
+        #expect(PartnerID.parse("-1") == .none)
+        #expect(PartnerID.parse("0") == .none)
+        #expect(PartnerID.parse("") == .none)
+        #expect(PartnerID.parse("  ") == .none)
+        #expect(PartnerID.parse("4847383") == .partner(PartnerID(digits: "4847383")))
+        #expect(PartnerID.parse("'4847383") == .partner(PartnerID(digits: "4847383")))
+        #expect(PartnerID.parse("004847383") == .partner(PartnerID(digits: "4847383")))
+        #expect(PartnerID.parse("48x7383") == .invalid)
+    }
+
+    @Test func numbersCompareByValue() throws {
+        #expect(parseCanonicalDecimal("25") == parseCanonicalDecimal("25.0"))
+        #expect(parseCanonicalDecimal("'25") == Decimal(25))
+        #expect(parseCanonicalDecimal("12.50") == Decimal(string: "12.5"))
+        #expect(parseCanonicalDecimal("1,000") == nil)
+        #expect(parseCanonicalDecimal("1 000") == nil)
+        #expect(parseCanonicalDecimal("1e3") == nil)
+        #expect(parseCanonicalDecimal("abc") == nil)
+        #expect(parseCanonicalDecimal("") == nil)
+        #expect(parseCanonicalDecimal("5.") == nil)
+        #expect(try #require(parseCanonicalDecimal("25.0")).plainText == "25")
+    }
+
+    @Test func booleans() {
+        for text in ["true", "TRUE", "yes", "1"] { #expect(parseCanonicalBool(text) == true) }
+        for text in ["false", "No", "0"] { #expect(parseCanonicalBool(text) == false) }
+        #expect(parseCanonicalBool("maybe") == nil)
+    }
+
+    @Test func enumerationsMapAliasesCaseInsensitively() {
+        #expect(Channel(parsing: "web direct") == .direct)
+        #expect(Channel(parsing: "MOSP") == .direct)
+        #expect(Channel(parsing: "Cloud Solution Provider") == .csp)
+        #expect(Channel(parsing: "csp") == .csp)
+        #expect(Channel(parsing: "reseller") == nil)
+        #expect(SubscriptionStatus(parsing: "Enabled") == .active)
+        #expect(SubscriptionStatus(parsing: "Warning") == .grace)
+        #expect(SubscriptionStatus(parsing: "LockedOut") == .suspended)
+        #expect(SubscriptionStatus(parsing: "grace")?.isInService == true)
+        #expect(SubscriptionStatus(parsing: "grace")?.isHealthy == false)
+        #expect(BillingCycle(parsing: "one_time") == .oneTime)
+        #expect(BillingCycle(parsing: "OneTime") == .oneTime)
+        #expect(AdvisorKind(parsing: "DigitalPartnerOfRecord") == .dpor)
+        #expect(Role(parsing: "admin_agent") == .adminAgent)
+        #expect(Role(parsing: "CustomRole")?.name == "CustomRole")
+    }
+
+    @Test func datesCompareAsDaysWhenEitherHasNoTime() throws {
+        let day = try #require(ISODate(parsing: "2026-11-01"))
+        let morning = try #require(ISODate(parsing: "2026-11-01T02:00:00Z"))
+        let evening = try #require(ISODate(parsing: "2026-11-01T20:00:00Z"))
+        #expect(day.sameMoment(as: morning))
+        #expect(!morning.sameMoment(as: evening))
+        #expect(ISODate.compare(morning, evening) < 0)
+        #expect(ISODate(parsing: "2026-11-01T23:30:00-02:00")?.description == "2026-11-02T01:30:00Z")
+        #expect(ISODate(parsing: "2026-02-30") == nil)
+        #expect(ISODate(parsing: "2024-02-29") != nil)
+        #expect(ISODate(parsing: "01.11.2026") == nil)
+        #expect(day.description == "2026-11-01")
+    }
+}
+
+@Suite("Subscriptions and snapshots")
+struct SubscriptionTests {
+    private func record(_ file: String = "a.csv", line: Int = 2, quantity: Decimal = 10) -> Subscription {
+        var record = Subscription(id: SubscriptionID(parsing: "6c1a0000-0000-0000-0000-000000000001")!,
+                                  tenant: TenantID(parsing: "0f1e0000-0000-0000-0000-000000000001")!,
+                                  view: .partner, source: Provenance(file: file, line: line))
+        record.carried = FieldSet([.quantity, .offerName, .advisors])
+        record.quantity = quantity
+        record.offerName = "Microsoft 365 E3"
+        return record
+    }
+
+    @Test func anUncarriedFieldIsNeverAChange() {
+        var before = record()
+        before.carried.insert(.skuId)
+        before.sku = SkuID(parsing: "05e9a617-0261-4cee-bb44-138d3ef5d965")
+        let after = record()
+        #expect(!before.differs(from: after, in: .skuId))
+        #expect(before.changedFields(comparedTo: after).isEmpty)
+    }
+
+    @Test func anEmptyValueInACarriedColumnIsAChange() {
+        var before = record()
+        before.advisors = [Advisor(partner: PartnerID(digits: "1234567"), kind: .por)]
+        let after = record()
+        #expect(before.differs(from: after, in: .advisors))
+    }
+
+    @Test func textComparesAfterNFCAndTrimming() {
+        var before = record()
+        before.offerName = "Zu\u{0308}rich "
+        var after = record()
+        after.offerName = "Zürich"
+        #expect(!before.differs(from: after, in: .offerName))
+    }
+
+    @Test func duplicatesKeepTheFirstByFileAndLine() {
+        var snapshot = Snapshot()
+        #expect(snapshot.insert(record("b.csv", line: 5, quantity: 10)) == nil)
+        #expect(snapshot.insert(record("b.csv", line: 9, quantity: 10)) == nil, "identical repeats merge silently")
+        let duplicate = snapshot.insert(record("a.csv", line: 7, quantity: 12))
+        #expect(duplicate?.kept.source == Provenance(file: "a.csv", line: 7))
+        #expect(duplicate?.dropped.source == Provenance(file: "b.csv", line: 5))
+        #expect(snapshot.subscriptions(in: .partner).first?.value.quantity == 12)
+    }
+
+    @Test func mergingFillsFieldsFromTheCustomerView() {
+        var snapshot = Snapshot()
+        var partner = record()
+        partner.carried = FieldSet([.quantity, .channel])
+        partner.channel = .csp
+        var customer = Subscription(id: partner.id, tenant: partner.tenant, view: .customer, source: Provenance(file: "c.csv", line: 3))
+        customer.carried = FieldSet([.quantity, .skuId])
+        customer.quantity = 99
+        customer.sku = SkuID(parsing: "05e9a617-0261-4cee-bb44-138d3ef5d965")
+        snapshot.insert(partner)
+        snapshot.insert(customer)
+        let merged = snapshot.mergedSubscriptions()[partner.id]
+        #expect(merged?.quantity == 10, "the partner view wins")
+        #expect(merged?.sku != nil, "fields it lacks come from the customer view")
+        #expect(merged?.channel == .csp)
+    }
+
+    @Test func aCustomerOnlySubscriptionIsDirect() {
+        var snapshot = Snapshot()
+        var customer = Subscription(id: record().id, tenant: record().tenant, view: .customer, source: Provenance(file: "c.csv", line: 3))
+        customer.carried = FieldSet([.quantity])
+        snapshot.insert(customer)
+        #expect(snapshot.mergedSubscriptions()[customer.id]?.channel == .direct)
+    }
+}

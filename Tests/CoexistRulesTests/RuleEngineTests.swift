@@ -1,0 +1,99 @@
+import CoexistModel
+import Testing
+
+@testable import CoexistRules
+
+@Suite("Rule engine")
+struct RuleEngineTests {
+    private func run(_ scenario: Scenario, _ configuration: RuleConfiguration = RuleConfiguration()) -> RuleRun {
+        let context = RuleContext(baseline: scenario.baseline, current: scenario.current, configuration: configuration,
+                                  exportingPartners: scenario.exportingPartners, runDay: ISODate(parsing: "2026-11-25")!)
+        return RuleEngine(configuration: configuration).run(context)
+    }
+
+    @Test("an empty current set is not read as everything removed")
+    func nothingAudited() {
+        let scenario = Scenario(baseline: Scenario.snapshot(partner: [Scenario.subscription(1)]), current: Scenario.snapshot(partner: []))
+        let result = run(scenario)
+        #expect(!result.findings.contains { $0.rule == "preexisting-missing" })
+        let missing = result.evaluations.first { $0.id == "preexisting-missing" }
+        #expect(missing?.evaluated == false)
+    }
+
+    @Test("a rule whose inputs are absent is not evaluated, never passed")
+    func absentInputs() {
+        let scenario = Scenario(baseline: Scenario.snapshot(partner: [Scenario.subscription(1)]),
+                                current: Scenario.snapshot(partner: [Scenario.subscription(1)]))
+        let result = run(scenario)
+        for id in ["invitation-unauthorized", "csp-without-relationship", "csp-visible-to-customer", "license-mismatch"] {
+            #expect(result.evaluations.first { $0.id == id }?.evaluated == false, "\(id)")
+        }
+        #expect(result.evaluations.first { $0.id == "preexisting-missing" }?.evaluated == true)
+    }
+
+    @Test("severities and switches come from the configuration")
+    func configuration() {
+        let before = Scenario.subscription(1, quantity: 10)
+        let scenario = Scenario(baseline: Scenario.snapshot(partner: [before]),
+                                current: Scenario.snapshot(partner: [before.with { $0.quantity = 12 }, Scenario.subscription(2)]))
+        var configuration = RuleConfiguration()
+        configuration.severities["quantity-changed"] = .error
+        configuration.disabled = ["subscription-added"]
+        let result = run(scenario, configuration)
+        #expect(result.findings.first { $0.rule == "quantity-changed" }?.severity == .error)
+        #expect(!result.findings.contains { $0.rule == "subscription-added" })
+        #expect(!result.evaluations.contains { $0.id == "subscription-added" })
+    }
+
+    @Test("protected fields are configurable")
+    func protectedFields() {
+        let before = Scenario.subscription(1)
+        let scenario = Scenario(baseline: Scenario.snapshot(partner: [before]),
+                                current: Scenario.snapshot(partner: [before.with { $0.billingCycle = .monthly }]))
+        #expect(run(scenario).findings.contains { $0.rule == "preexisting-changed" })
+        var configuration = RuleConfiguration()
+        configuration.protectedFields = [.channel]
+        #expect(!run(scenario, configuration).findings.contains { $0.rule == "preexisting-changed" })
+    }
+
+    @Test("allowed inviter roles are configurable")
+    func inviterRoles() {
+        let users = [Scenario.user("sam@partner.example", .salesAgent)]
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: [Scenario.subscription(1)], relationships: [], users: users),
+            current: Scenario.snapshot(partner: [Scenario.subscription(1)], relationships: [Scenario.relationship(invitedBy: "sam@partner.example")], users: users))
+        #expect(!run(scenario).findings.contains { $0.rule == "invitation-unauthorized" })
+        var configuration = RuleConfiguration()
+        configuration.allowedInviterRoles = [.adminAgent]
+        #expect(run(scenario, configuration).findings.contains { $0.rule == "invitation-unauthorized" })
+    }
+
+    @Test("with the exporting partner unknown, every baseline subscription is protected")
+    func unknownPartnerProtectsAll() {
+        let csp = Scenario.subscription(1, channel: .csp, reseller: nil)
+        var scenario = Scenario(baseline: Scenario.snapshot(partner: [csp, Scenario.subscription(2)]),
+                                current: Scenario.snapshot(partner: [Scenario.subscription(2)]))
+        #expect(!run(scenario).findings.contains { $0.rule == "preexisting-missing" })
+        scenario.exportingPartners = []
+        #expect(run(scenario).findings.contains { $0.rule == "preexisting-missing" && $0.subscription == Scenario.subscriptionID(1) })
+    }
+
+    @Test("an id skipped as invalid is never also reported missing or added")
+    func invalidIDs() {
+        var current = Scenario.snapshot(partner: [Scenario.subscription(2)])
+        current.invalidSubscriptionIDs = [Scenario.subscriptionID(1), Scenario.subscriptionID(3)]
+        var baseline = Scenario.snapshot(partner: [Scenario.subscription(1), Scenario.subscription(2)])
+        baseline.invalidSubscriptionIDs = []
+        let result = run(Scenario(baseline: baseline, current: current))
+        #expect(!result.findings.contains { $0.rule == "preexisting-missing" })
+    }
+
+    @Test("findings are sorted by tenant, subscription, rule")
+    func sorted() {
+        let scenario = Scenario(baseline: Scenario.snapshot(partner: [Scenario.subscription(3, tenant: 2), Scenario.subscription(1, tenant: 1)]),
+                                current: Scenario.snapshot(partner: [Scenario.subscription(9, tenant: 1)]))
+        let findings = run(scenario).findings
+        #expect(findings == findings.sorted(by: Finding.reportOrder))
+        #expect(findings.first?.tenant == Scenario.tenant(1))
+    }
+}
