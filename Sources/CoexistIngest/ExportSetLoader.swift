@@ -40,8 +40,11 @@ public struct ExportSetLoader: Sendable {
         try expand(paths).compactMap { file -> Result<FileReport, IngestError>? in
             do throws(IngestError) {
                 guard let content = try read(file) else { return nil }
-                return .success(FileReport(file: content.file, format: content.format, kinds: content.kinds,
-                                           problems: content.problems))
+                // Merging the file alone also finds the ids it repeats with different values.
+                var alone = Snapshot()
+                merge(content, into: &alone)
+                let problems = alone.problems.sorted { ($0.source, $0.column) < ($1.source, $1.column) }
+                return .success(FileReport(file: content.file, format: content.format, kinds: content.kinds, problems: problems))
             } catch {
                 return .failure(error)
             }

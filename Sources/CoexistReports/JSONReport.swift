@@ -14,7 +14,7 @@ public enum JSONReport {
             ("schemaVersion", .int(1)),
             ("status", .string(result.status.rawValue)),
             ("toolVersion", .string(result.toolVersion)),
-            ("asOf", .object([("baseline", .string(result.baselineAsOf.description)), ("current", .string(result.currentAsOf.description))])),
+            ("asOf", .object([("baseline", .string(result.baselineAsOf.calendarDay.description)), ("current", .string(result.currentAsOf.calendarDay.description))])),
             ("inputs", .array(result.inputs.map { input in
                 .object([
                     ("side", .string(input.side.rawValue)), ("file", .string(input.file.file)),

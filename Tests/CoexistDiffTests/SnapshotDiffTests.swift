@@ -1,4 +1,5 @@
 import CoexistModel
+import Foundation
 import Testing
 
 @testable import CoexistDiff

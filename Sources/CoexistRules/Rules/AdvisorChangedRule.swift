@@ -27,9 +27,12 @@ public struct AdvisorChangedRule: Rule {
             ],
             nonTriggering: [
                 RuleExample("same advisors", Scenario(baseline: Scenario.snapshot(partner: [advised]), current: Scenario.snapshot(partner: [advised]))),
-                RuleExample("the current export has no advisor column",
-                            Scenario(baseline: Scenario.snapshot(partner: [advised]),
-                                     current: Scenario.snapshot(partner: [advised.with { $0.carried = $0.carried.subtracting(FieldSet([.advisors])); $0.advisors = [] }]))),
+                RuleExample("this record's file has no advisor column",
+                            Scenario(baseline: Scenario.snapshot(partner: [advised, Scenario.subscription(2, advisors: [por])]),
+                                     current: Scenario.snapshot(partner: [
+                                         advised.with { $0.carried = $0.carried.subtracting(FieldSet([.advisors])); $0.advisors = [] },
+                                         Scenario.subscription(2, advisors: [por]),
+                                     ]))),
             ])
     }
 

@@ -49,7 +49,7 @@ public struct InvitationUnauthorizedRule: Rule {
                 guard let partner = relationship.partner, context.exportingPartners.contains(partner) else { return nil }
             }
             guard let inviter = relationship.invitedBy else { return nil }  // the source carries no InvitedBy
-            let user = byUPN[inviter]
+            let user = byUPN[inviter.trimmingWhitespace().lowercased()]
             if let user, !user.roles.isDisjoint(with: allowed) { return nil }
             let why: String
             if inviter.isEmpty {
