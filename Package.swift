@@ -47,12 +47,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoexistModelTests", dependencies: ["CoexistModel"]),
-        .testTarget(name: "CoexistIngestTests", dependencies: ["CoexistIngest", "CoexistModel"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "CoexistIngestTests", dependencies: ["CoexistIngest", "CoexistModel"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "CoexistRulesTests", dependencies: ["CoexistRules", "CoexistModel"]),
         .testTarget(name: "CoexistDiffTests", dependencies: ["CoexistDiff", "CoexistModel"]),
-        .testTarget(name: "CoexistReportsTests", dependencies: ["CoexistReports", "CoexistRules", "CoexistDiff", "CoexistModel"],
-                    exclude: ["Snapshots"]),
+        .testTarget(
+            name: "CoexistReportsTests", dependencies: ["CoexistReports", "CoexistRules", "CoexistDiff", "CoexistModel"],
+            exclude: ["Snapshots"]),
         // Runs the built `coexist` binary end to end, as a user or cron would.
         .testTarget(name: "CoexistCLITests", dependencies: ["coexist"]),
     ]

@@ -42,8 +42,10 @@ public struct SnapshotDiff: Sendable {
 
     /// Compares the merged subscriptions of both sets. Ids skipped as invalid on either side are
     /// neither added nor removed (their absence is an input problem, not a change).
-    public init(baseline: [SubscriptionID: Subscription], current: [SubscriptionID: Subscription],
-                invalid: Set<SubscriptionID> = []) {
+    public init(
+        baseline: [SubscriptionID: Subscription], current: [SubscriptionID: Subscription],
+        invalid: Set<SubscriptionID> = []
+    ) {
         var counts = DiffCounts()
         counts.baseline = baseline.count
         counts.current = current.count
@@ -52,10 +54,11 @@ public struct SnapshotDiff: Sendable {
             guard let after = current[id] else {
                 guard !invalid.contains(id) else { continue }
                 counts.removed += 1
-                changes.append(SubscriptionChange(
-                    tenant: before.tenant, subscription: id, kind: .removed,
-                    fields: SnapshotDiff.identifying(before).map { FieldChange(field: $0.0, before: $0.1, after: nil) },
-                    source: nil, baselineSource: before.source))
+                changes.append(
+                    SubscriptionChange(
+                        tenant: before.tenant, subscription: id, kind: .removed,
+                        fields: SnapshotDiff.identifying(before).map { FieldChange(field: $0.0, before: $0.1, after: nil) },
+                        source: nil, baselineSource: before.source))
                 continue
             }
             let fields = before.changedFields(comparedTo: after)
@@ -64,17 +67,19 @@ public struct SnapshotDiff: Sendable {
                 continue
             }
             counts.changed += 1
-            changes.append(SubscriptionChange(
-                tenant: after.tenant, subscription: id, kind: .changed,
-                fields: fields.map { FieldChange(field: $0, before: before.text(of: $0), after: after.text(of: $0)) },
-                source: after.source, baselineSource: before.source))
+            changes.append(
+                SubscriptionChange(
+                    tenant: after.tenant, subscription: id, kind: .changed,
+                    fields: fields.map { FieldChange(field: $0, before: before.text(of: $0), after: after.text(of: $0)) },
+                    source: after.source, baselineSource: before.source))
         }
         for (id, after) in current where baseline[id] == nil && !invalid.contains(id) {
             counts.added += 1
-            changes.append(SubscriptionChange(
-                tenant: after.tenant, subscription: id, kind: .added,
-                fields: SnapshotDiff.identifying(after).map { FieldChange(field: $0.0, before: nil, after: $0.1) },
-                source: after.source, baselineSource: nil))
+            changes.append(
+                SubscriptionChange(
+                    tenant: after.tenant, subscription: id, kind: .added,
+                    fields: SnapshotDiff.identifying(after).map { FieldChange(field: $0.0, before: nil, after: $0.1) },
+                    source: after.source, baselineSource: nil))
         }
         self.changes = changes.sorted { lhs, rhs in
             (lhs.tenant, lhs.subscription) < (rhs.tenant, rhs.subscription)

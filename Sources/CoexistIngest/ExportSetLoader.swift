@@ -111,7 +111,8 @@ public struct ExportSetLoader: Sendable {
         } catch {
             // A file that is not text and does not claim to be data is someone's picture or notes.
             if !isData, case .notText = error {
-                logger.notice("skipping a file that is not an export", metadata: ["file": "\(file.displayName)", "reason": "\(error.reason)"])
+                logger.notice(
+                    "skipping a file that is not an export", metadata: ["file": "\(file.displayName)", "reason": "\(error.reason)"])
                 return nil
             }
             throw error
@@ -154,8 +155,9 @@ public struct ExportSetLoader: Sendable {
                 throw .ambiguous(file: file.displayName, kinds: kinds.map(\.rawValue))
             case .none(let guess, let missing):
                 guard isData else { return nil }
-                throw .unrecognized(file: file.displayName,
-                                    reason: CanonicalSignature.expectation(bestGuess: guess, missing: missing))
+                throw .unrecognized(
+                    file: file.displayName,
+                    reason: CanonicalSignature.expectation(bestGuess: guess, missing: missing))
             case .subscriptions, .single:
                 return try canonical.read(reader)
             }
@@ -191,11 +193,12 @@ public struct ExportSetLoader: Sendable {
         }
         for subscription in content.subscriptions {
             guard let duplicate = snapshot.insert(subscription) else { continue }
-            snapshot.problems.append(RecordProblem(
-                kind: .duplicateKey, source: duplicate.dropped.source, column: 1,
-                message: "subscription \(subscription.id) appears twice in the \(subscription.view) view with different values; "
-                    + "kept the record at \(duplicate.kept.source)",
-                tenant: subscription.tenant, subscription: subscription.id, keptSource: duplicate.kept.source))
+            snapshot.problems.append(
+                RecordProblem(
+                    kind: .duplicateKey, source: duplicate.dropped.source, column: 1,
+                    message: "subscription \(subscription.id) appears twice in the \(subscription.view) view with different values; "
+                        + "kept the record at \(duplicate.kept.source)",
+                    tenant: subscription.tenant, subscription: subscription.id, keptSource: duplicate.kept.source))
         }
         snapshot.relationships?.append(contentsOf: content.relationships)
         snapshot.licenses?.append(contentsOf: content.licenses)
@@ -205,8 +208,9 @@ public struct ExportSetLoader: Sendable {
         if let partner = content.exportingPartner { snapshot.exportingPartners.insert(partner) }
         if let exportedAt = content.exportedAt {
             if let known = snapshot.asOf, !known.sameMoment(as: exportedAt) {
-                logger.notice("export files disagree on exportedAt; using the later",
-                              metadata: ["file": "\(content.file)", "exportedAt": "\(exportedAt)", "earlier": "\(known)"])
+                logger.notice(
+                    "export files disagree on exportedAt; using the later",
+                    metadata: ["file": "\(content.file)", "exportedAt": "\(exportedAt)", "earlier": "\(known)"])
             }
             if snapshot.asOf.map({ ISODate.compare($0, exportedAt) < 0 }) ?? true { snapshot.asOf = exportedAt }
         }

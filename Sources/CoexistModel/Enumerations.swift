@@ -186,8 +186,10 @@ public struct Role: Hashable, Comparable, Sendable, CustomStringConvertible {
         let trimmed = Substring(raw).trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
         let key = canonicalKey(trimmed)
-        let aliases = ["globaladministrator": Role.globalAdmin, "companyadministrator": .globalAdmin,
-                       "billingadministrator": .billingAdmin]
+        let aliases = [
+            "globaladministrator": Role.globalAdmin, "companyadministrator": .globalAdmin,
+            "billingadministrator": .billingAdmin,
+        ]
         if let known = Role.known.first(where: { canonicalKey($0.name) == key }) ?? aliases[key] {
             self = known
         } else {

@@ -58,8 +58,10 @@ public struct RecordProblem: Hashable, Sendable {
     /// For a duplicate, the record that was kept.
     public let keptSource: Provenance?
 
-    public init(kind: Kind, source: Provenance, column: Int, message: String, tenant: TenantID? = nil,
-                subscription: SubscriptionID? = nil, keptSource: Provenance? = nil) {
+    public init(
+        kind: Kind, source: Provenance, column: Int, message: String, tenant: TenantID? = nil,
+        subscription: SubscriptionID? = nil, keptSource: Provenance? = nil
+    ) {
         self.kind = kind
         self.source = source
         self.column = column

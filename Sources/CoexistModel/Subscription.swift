@@ -30,8 +30,10 @@ public enum SubscriptionField: Int, CaseIterable, Comparable, Sendable, CustomSt
     /// Reads a field name, accepting the short forms of SPEC §3.1 (`offer`, `sku`, `reseller`).
     public init?(name raw: String) {
         let key = canonicalKey(raw)
-        let short: [String: SubscriptionField] = ["offer": .offerId, "sku": .skuId, "reseller": .resellerPartnerId,
-                                                  "resellerofrecord": .resellerPartnerId, "advisorpartnerids": .advisors]
+        let short: [String: SubscriptionField] = [
+            "offer": .offerId, "sku": .skuId, "reseller": .resellerPartnerId,
+            "resellerofrecord": .resellerPartnerId, "advisorpartnerids": .advisors,
+        ]
         if let field = short[key] ?? SubscriptionField.allCases.first(where: { canonicalKey($0.name) == key }) {
             self = field
         } else {

@@ -4,8 +4,10 @@ import CoexistRules
 
 /// `findings.csv`: one row per finding.
 public enum FindingsCSV {
-    public static let header = ["severity", "rule", "tenantId", "tenantName", "subscriptionId", "skuId", "message",
-                                "before", "after", "file", "line", "baselineFile", "baselineLine"]
+    public static let header = [
+        "severity", "rule", "tenantId", "tenantName", "subscriptionId", "skuId", "message",
+        "before", "after", "file", "line", "baselineFile", "baselineLine",
+    ]
 
     public static func render(_ result: ReconcileResult) -> String {
         var writer = CSVWriter()
@@ -25,8 +27,10 @@ public enum FindingsCSV {
 
 /// `changes.csv`: one row per changed field (added and removed subscriptions list their identifying fields).
 public enum ChangesCSV {
-    public static let header = ["tenantId", "tenantName", "subscriptionId", "kind", "field", "before", "after",
-                                "file", "line", "baselineFile", "baselineLine"]
+    public static let header = [
+        "tenantId", "tenantName", "subscriptionId", "kind", "field", "before", "after",
+        "file", "line", "baselineFile", "baselineLine",
+    ]
 
     public static func render(_ result: ReconcileResult) -> String {
         var writer = CSVWriter()

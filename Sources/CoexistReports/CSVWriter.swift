@@ -48,7 +48,8 @@ public struct CSVWriter: Sendable {
             if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r", "\n"].contains(first) {
                 value = "'" + value
             }
-            let needsQuotes = value.contains(delimiter) || value.contains("\"") || value.contains("\n") || value.contains("\r")
+            let needsQuotes =
+                value.contains(delimiter) || value.contains("\"") || value.contains("\n") || value.contains("\r")
                 || value.first == " " || value.last == " "
             guard needsQuotes else { return value }
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""

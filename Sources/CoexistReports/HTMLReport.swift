@@ -23,7 +23,7 @@ public enum HTMLReport {
             <body>
             <header class="verdict \(result.status.rawValue)">
             <h1>coexist: \(escape(MarkdownSummary.verdict(result.status)))</h1>
-            <p>Baseline as of <b>\(result.baselineAsOf)</b>, current as of <b>\(result.currentAsOf)</b>.
+            <p>Baseline as of <b>\(result.baselineAsOf.calendarDay)</b>, current as of <b>\(result.currentAsOf.calendarDay)</b>.
             Generated \(escape(result.generatedAt)) by coexist \(escape(result.toolVersion)).</p>
             </header>
             <section class="cards">
@@ -33,9 +33,11 @@ public enum HTMLReport {
 
             """
         if !result.notEvaluated.isEmpty {
-            html += "<section><h2>Rules not evaluated</h2><table><thead><tr><th>Rule</th><th>Severity</th><th>Why</th></tr></thead><tbody>\n"
+            html +=
+                "<section><h2>Rules not evaluated</h2><table><thead><tr><th>Rule</th><th>Severity</th><th>Why</th></tr></thead><tbody>\n"
             for evaluation in result.notEvaluated {
-                html += "<tr><td><code>\(escape(evaluation.id))</code></td><td>\(evaluation.severity)</td><td>\(escape(evaluation.reason ?? ""))</td></tr>\n"
+                html +=
+                    "<tr><td><code>\(escape(evaluation.id))</code></td><td>\(evaluation.severity)</td><td>\(escape(evaluation.reason ?? ""))</td></tr>\n"
             }
             html += "</tbody></table></section>\n"
         }
@@ -46,26 +48,33 @@ public enum HTMLReport {
             let found = findingsByTenant[tenant] ?? []
             let changes = changesByTenant[tenant] ?? []
             let info = result.tenants[tenant]
-            html += "<article class=\"tenant\"><h3>\(escape(result.name(of: tenant))) <small>\(escape(info?.domain ?? "")) <code>\(tenant)</code></small></h3>\n"
+            html +=
+                "<article class=\"tenant\"><h3>\(escape(result.name(of: tenant))) <small>\(escape(info?.domain ?? "")) <code>\(tenant)</code></small></h3>\n"
             if found.isEmpty {
                 html += "<p class=\"ok\">No findings.</p>\n"
             } else {
-                html += "<table><thead><tr><th>Severity</th><th>Rule</th><th>Subscription / SKU</th><th>Finding</th><th>Before</th><th>After</th><th>Evidence</th></tr></thead><tbody>\n"
+                html +=
+                    "<table><thead><tr><th>Severity</th><th>Rule</th><th>Subscription / SKU</th><th>Finding</th><th>Before</th><th>After</th><th>Evidence</th></tr></thead><tbody>\n"
                 for finding in found {
                     let subject = finding.subscription?.description ?? finding.sku.map { "SKU \($0)" } ?? ""
-                    let evidence = [finding.source.map { "\($0.file):\($0.line)" }, finding.baselineSource.map { "baseline \($0.file):\($0.line)" }]
-                        .compactMap { $0 }.joined(separator: "<br>")
-                    html += "<tr class=\"\(finding.severity)\"><td>\(finding.severity)</td><td><code>\(escape(finding.rule))</code></td><td><code>\(escape(subject))</code></td>"
+                    let evidence = [
+                        finding.source.map { "\($0.file):\($0.line)" }, finding.baselineSource.map { "baseline \($0.file):\($0.line)" },
+                    ]
+                    .compactMap { $0 }.joined(separator: "<br>")
+                    html +=
+                        "<tr class=\"\(finding.severity)\"><td>\(finding.severity)</td><td><code>\(escape(finding.rule))</code></td><td><code>\(escape(subject))</code></td>"
                         + "<td>\(escape(finding.message))</td><td>\(escape(finding.before ?? ""))</td><td>\(escape(finding.after ?? ""))</td>"
                         + "<td class=\"evidence\">\(evidence.split(separator: "<br>").map { escape(String($0)) }.joined(separator: "<br>"))</td></tr>\n"
                 }
                 html += "</tbody></table>\n"
             }
             if !changes.isEmpty {
-                html += "<details><summary>\(changes.count) changed subscription(s)</summary><table><thead><tr><th>Subscription</th><th>Change</th><th>Field</th><th>Before</th><th>After</th></tr></thead><tbody>\n"
+                html +=
+                    "<details><summary>\(changes.count) changed subscription(s)</summary><table><thead><tr><th>Subscription</th><th>Change</th><th>Field</th><th>Before</th><th>After</th></tr></thead><tbody>\n"
                 for change in changes {
                     for field in change.fields {
-                        html += "<tr><td><code>\(change.subscription)</code></td><td>\(change.kind.rawValue)</td><td>\(field.field.name)</td>"
+                        html +=
+                            "<tr><td><code>\(change.subscription)</code></td><td>\(change.kind.rawValue)</td><td>\(field.field.name)</td>"
                             + "<td class=\"before\">\(escape(field.before ?? ""))</td><td class=\"after\">\(escape(field.after ?? ""))</td></tr>\n"
                     }
                 }
@@ -78,7 +87,8 @@ public enum HTMLReport {
             for finding in partnerWide { html += "<li><code>\(escape(finding.rule))</code> \(escape(finding.message))</li>" }
             html += "</ul></article>\n"
         }
-        html += "</section>\n<footer>Complete lists: <code>findings.csv</code> and <code>changes.csv</code> beside this file.</footer>\n</body>\n</html>\n"
+        html +=
+            "</section>\n<footer>Complete lists: <code>findings.csv</code> and <code>changes.csv</code> beside this file.</footer>\n</body>\n</html>\n"
         return html
     }
 

@@ -14,32 +14,56 @@ public enum JSONReport {
             ("schemaVersion", .int(1)),
             ("status", .string(result.status.rawValue)),
             ("toolVersion", .string(result.toolVersion)),
-            ("asOf", .object([("baseline", .string(result.baselineAsOf.calendarDay.description)), ("current", .string(result.currentAsOf.calendarDay.description))])),
-            ("inputs", .array(result.inputs.map { input in
+            (
+                "asOf",
                 .object([
-                    ("side", .string(input.side.rawValue)), ("file", .string(input.file.file)),
-                    ("sha256", .string(input.file.sha256)), ("kind", .string(input.file.kind.rawValue)),
-                    ("format", .string(input.file.format)), ("records", .int(input.file.records)),
+                    ("baseline", .string(result.baselineAsOf.calendarDay.description)),
+                    ("current", .string(result.currentAsOf.calendarDay.description)),
                 ])
-            })),
-            ("summary", .object([
-                ("tenants", .int(result.tenants.count)),
-                ("subscriptions", .object([
-                    ("baseline", .int(counts.baseline)), ("current", .int(counts.current)), ("added", .int(counts.added)),
-                    ("removed", .int(counts.removed)), ("changed", .int(counts.changed)), ("unchanged", .int(counts.unchanged)),
-                ])),
-                ("findings", .object([
-                    ("error", .int(result.count(.error))), ("warning", .int(result.count(.warning))), ("info", .int(result.count(.info))),
-                ])),
-            ])),
-            ("rules", .array(result.run.evaluations.map { evaluation in
-                var members: [(String, JSONValue)] = [
-                    ("id", .string(evaluation.id)), ("severity", .string(evaluation.severity.rawValue)),
-                    ("evaluated", .bool(evaluation.evaluated)),
-                ]
-                if let reason = evaluation.reason { members.append(("reason", .string(reason))) }
-                return .object(members)
-            })),
+            ),
+            (
+                "inputs",
+                .array(
+                    result.inputs.map { input in
+                        .object([
+                            ("side", .string(input.side.rawValue)), ("file", .string(input.file.file)),
+                            ("sha256", .string(input.file.sha256)), ("kind", .string(input.file.kind.rawValue)),
+                            ("format", .string(input.file.format)), ("records", .int(input.file.records)),
+                        ])
+                    })
+            ),
+            (
+                "summary",
+                .object([
+                    ("tenants", .int(result.tenants.count)),
+                    (
+                        "subscriptions",
+                        .object([
+                            ("baseline", .int(counts.baseline)), ("current", .int(counts.current)), ("added", .int(counts.added)),
+                            ("removed", .int(counts.removed)), ("changed", .int(counts.changed)), ("unchanged", .int(counts.unchanged)),
+                        ])
+                    ),
+                    (
+                        "findings",
+                        .object([
+                            ("error", .int(result.count(.error))), ("warning", .int(result.count(.warning))),
+                            ("info", .int(result.count(.info))),
+                        ])
+                    ),
+                ])
+            ),
+            (
+                "rules",
+                .array(
+                    result.run.evaluations.map { evaluation in
+                        var members: [(String, JSONValue)] = [
+                            ("id", .string(evaluation.id)), ("severity", .string(evaluation.severity.rawValue)),
+                            ("evaluated", .bool(evaluation.evaluated)),
+                        ]
+                        if let reason = evaluation.reason { members.append(("reason", .string(reason))) }
+                        return .object(members)
+                    })
+            ),
             ("findings", .array(result.run.findings.map(finding))),
             ("changes", .array(result.diff.changes.map(change))),
             ("generatedAt", .string(result.generatedAt)),
@@ -62,9 +86,13 @@ public enum JSONReport {
         .object([
             ("tenantId", .string(change.tenant.description)), ("subscriptionId", .string(change.subscription.description)),
             ("kind", .string(change.kind.rawValue)),
-            ("fields", .array(change.fields.map { field in
-                .object([("field", .string(field.field.name)), ("before", .text(field.before)), ("after", .text(field.after))])
-            })),
+            (
+                "fields",
+                .array(
+                    change.fields.map { field in
+                        .object([("field", .string(field.field.name)), ("before", .text(field.before)), ("after", .text(field.after))])
+                    })
+            ),
             ("source", source(change.source)), ("baselineSource", source(change.baselineSource)),
         ])
     }

@@ -9,11 +9,13 @@ public enum MarkdownSummary {
     public static func render(_ result: ReconcileResult) -> String {
         let counts = result.diff.counts
         var out = "# coexist reconcile: \(verdict(result.status))\n\n"
-        out += "- As of: baseline \(result.baselineAsOf), current \(result.currentAsOf)\n"
+        out += "- As of: baseline \(result.baselineAsOf.calendarDay), current \(result.currentAsOf.calendarDay)\n"
         out += "- Tenants: \(result.tenants.count)\n"
-        out += "- Subscriptions: baseline \(counts.baseline), current \(counts.current) "
+        out +=
+            "- Subscriptions: baseline \(counts.baseline), current \(counts.current) "
             + "(added \(counts.added), removed \(counts.removed), changed \(counts.changed), unchanged \(counts.unchanged))\n"
-        out += "- Findings: \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info "
+        out +=
+            "- Findings: \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info "
             + "(the run fails on \(result.failOn) and above)\n"
         if !result.exportingPartners.isEmpty {
             out += "- Exporting partner: \(result.exportingPartners.sorted().map(\.description).joined(separator: ", "))\n"

@@ -12,11 +12,13 @@ extension ReconcileResult {
         failOn: Severity, runDay: ISODate, generatedAt: String, toolVersion: String
     ) -> ReconcileResult {
         let partners = partnerIDs.union(baseline.exportingPartners).union(current.exportingPartners)
-        let context = RuleContext(baseline: baseline, current: current, configuration: configuration,
-                                  exportingPartners: partners, runDay: runDay)
+        let context = RuleContext(
+            baseline: baseline, current: current, configuration: configuration,
+            exportingPartners: partners, runDay: runDay)
         let run = RuleEngine(configuration: configuration).run(context)
-        let diff = SnapshotDiff(baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
-                                invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
+        let diff = SnapshotDiff(
+            baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+            invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
         var tenants = baseline.tenants
         for (id, info) in current.tenants {
             var merged = info

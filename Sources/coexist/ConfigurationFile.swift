@@ -43,14 +43,18 @@ struct ConfigurationFile {
             file.failOn = severity
         }
         if let value = root["allowedInviterRoles"] {
-            guard let list = value as? [String], !list.isEmpty else { throw fail("allowedInviterRoles must be a non-empty list of role names") }
+            guard let list = value as? [String], !list.isEmpty else {
+                throw fail("allowedInviterRoles must be a non-empty list of role names")
+            }
             file.rules.allowedInviterRoles = Set(list.compactMap { Role(parsing: $0) })
         }
         if let value = root["protectedFields"] {
             guard let list = value as? [String] else { throw fail("protectedFields must be a list of field names") }
             file.rules.protectedFields = try list.map { name throws(CommandFailure) in
                 guard let field = SubscriptionField(name: name) else {
-                    throw fail("protectedFields: unknown field \"\(name)\"; known: \(SubscriptionField.allCases.map(\.name).joined(separator: ", "))")
+                    throw fail(
+                        "protectedFields: unknown field \"\(name)\"; known: \(SubscriptionField.allCases.map(\.name).joined(separator: ", "))"
+                    )
                 }
                 return field
             }

@@ -25,7 +25,8 @@ struct StderrLogHandler: LogHandler {
             let details = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             line = "coexist: \(event.level): \(event.message)" + (details.isEmpty ? "" : " (\(details))")
         } else {
-            let fields = [("ts", ISO8601DateFormatter().string(from: Date())), ("level", "\(event.level)"), ("msg", "\(event.message)")]
+            let fields =
+                [("ts", ISO8601DateFormatter().string(from: Date())), ("level", "\(event.level)"), ("msg", "\(event.message)")]
                 + merged.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }
             line = fields.map { "\($0.0)=\(logfmt($0.1))" }.joined(separator: " ")
         }
@@ -34,7 +35,8 @@ struct StderrLogHandler: LogHandler {
 
     private func logfmt(_ value: String) -> String {
         guard value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) || value.isEmpty else { return value }
-        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\""
+            + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 

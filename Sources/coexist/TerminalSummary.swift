@@ -7,10 +7,11 @@ enum TerminalSummary {
     static func print(_ result: ReconcileResult, reportDirectory: String) {
         let counts = result.diff.counts
         Terminal.out("coexist: \(result.status.rawValue.uppercased())")
-        Terminal.out("  as of      baseline \(result.baselineAsOf), current \(result.currentAsOf)")
+        Terminal.out("  as of      baseline \(result.baselineAsOf.calendarDay), current \(result.currentAsOf.calendarDay)")
         Terminal.out("  tenants    \(result.tenants.count)")
-        Terminal.out("  subs       \(counts.baseline) → \(counts.current): +\(counts.added) added, -\(counts.removed) removed, "
-            + "\(counts.changed) changed, \(counts.unchanged) unchanged")
+        Terminal.out(
+            "  subs       \(counts.baseline) → \(counts.current): +\(counts.added) added, -\(counts.removed) removed, "
+                + "\(counts.changed) changed, \(counts.unchanged) unchanged")
         Terminal.out("  findings   \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info")
         for evaluation in result.notEvaluated {
             Terminal.out("  not evaluated: \(evaluation.id) (\(evaluation.severity)): \(evaluation.reason ?? "")")

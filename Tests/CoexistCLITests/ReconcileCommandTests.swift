@@ -12,7 +12,9 @@ struct ReconcileCommandTests {
     func sampleData() throws {
         let out = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
-        let result = try CLIRunner.run(["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", out.path])
+        let result = try CLIRunner.run([
+            "reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", out.path,
+        ])
         #expect(result.status == 1, "findings at error severity: \(result.stderr)")
         #expect(result.stdout.contains("FINDINGS"))
         for name in ["report.json", "summary.md", "findings.csv", "changes.csv", "report.html"] {
@@ -28,7 +30,9 @@ struct ReconcileCommandTests {
         let expected = try #require(try JSONSerialization.jsonObject(with: expectedData) as? [[String: Any]])
         let actualKeys = findings.map(key).sorted()
         let expectedKeys = expected.map(key).sorted()
-        #expect(actualKeys == expectedKeys, "unexpected: \(Set(actualKeys).subtracting(expectedKeys)); missing: \(Set(expectedKeys).subtracting(actualKeys))")
+        #expect(
+            actualKeys == expectedKeys,
+            "unexpected: \(Set(actualKeys).subtracting(expectedKeys)); missing: \(Set(expectedKeys).subtracting(actualKeys))")
         let rules = try #require(report["rules"] as? [[String: Any]])
         #expect(rules.allSatisfy { $0["evaluated"] as? Bool == true }, "the sample evaluates every rule")
         // Every rule of SPEC §4 fires at least once in the sample.
@@ -45,7 +49,9 @@ struct ReconcileCommandTests {
         let second = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: first); try? FileManager.default.removeItem(at: second) }
         for out in [first, second] {
-            _ = try CLIRunner.run(["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", out.path, "-q"])
+            _ = try CLIRunner.run([
+                "reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", out.path, "-q",
+            ])
         }
         for name in ["report.json", "summary.md", "findings.csv", "changes.csv", "report.html"] {
             let strip = { (url: URL) throws -> String in
@@ -62,8 +68,11 @@ struct ReconcileCommandTests {
         defer { try? FileManager.default.removeItem(at: work) }
         let current = work.appendingPathComponent("current")
         try FileManager.default.createDirectory(at: current, withIntermediateDirectories: true)
-        try "TenantId,SubscriptionId,Channel,OfferId,Quantity,Status\n".write(to: current.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
-        let result = try CLIRunner.run(["reconcile", "--baseline", "SampleData/baseline", "--current", current.path, "--out", work.appendingPathComponent("out").path])
+        try "TenantId,SubscriptionId,Channel,OfferId,Quantity,Status\n".write(
+            to: current.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run([
+            "reconcile", "--baseline", "SampleData/baseline", "--current", current.path, "--out", work.appendingPathComponent("out").path,
+        ])
         #expect(result.status == 3)
         let report = try json(work.appendingPathComponent("out/report.json"))
         #expect(report["status"] as? String == "nothing-audited")
@@ -90,7 +99,9 @@ struct ReconcileCommandTests {
     func invalidValues() throws {
         let out = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
-        let result = try CLIRunner.run(["reconcile", "--baseline", "SampleData/broken", "--current", "SampleData/broken", "--out", out.path, "--partner-id", "4847383"])
+        let result = try CLIRunner.run([
+            "reconcile", "--baseline", "SampleData/broken", "--current", "SampleData/broken", "--out", out.path, "--partner-id", "4847383",
+        ])
         #expect(result.status == 1)
         let report = try json(out.appendingPathComponent("report.json"))
         let findings = try #require(report["findings"] as? [[String: Any]])
@@ -99,15 +110,18 @@ struct ReconcileCommandTests {
         #expect(!findings.contains { $0["rule"] as? String == "preexisting-missing" })
     }
 
-    @Test("usage errors exit 2 with one clear message", arguments: [
-        ["reconcile", "--current", "SampleData/current"],
-        ["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--fail-on", "fatal"],
-        ["reconcile", "--baseline", "no/such/dir", "--current", "SampleData/current"],
-        ["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--as-of", "yesterday"],
-        ["frobnicate"],
-    ])
+    @Test(
+        "usage errors exit 2 with one clear message",
+        arguments: [
+            ["reconcile", "--current", "SampleData/current"],
+            ["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--fail-on", "fatal"],
+            ["reconcile", "--baseline", "no/such/dir", "--current", "SampleData/current"],
+            ["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--as-of", "yesterday"],
+            ["frobnicate"],
+        ])
     func usageErrors(arguments: [String]) throws {
-        let result = try CLIRunner.run(arguments + ["--out", FileManager.default.temporaryDirectory.appendingPathComponent("coexist-unused").path])
+        let result = try CLIRunner.run(
+            arguments + ["--out", FileManager.default.temporaryDirectory.appendingPathComponent("coexist-unused").path])
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
         #expect(!result.stderr.isEmpty)
         #expect(!result.stderr.contains("Fatal error"))
@@ -118,19 +132,29 @@ struct ReconcileCommandTests {
         let work = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }
         let file = work.appendingPathComponent("p.csv")
-        try "TenantId,SubscriptionId,Channel,OfferId,Quantity,Status\n0f1e0000-0000-0000-0000-000000000001,6c1a0000-0000-0000-0000-000000000001,Direct,X,1,active\n"
+        try
+            "TenantId,SubscriptionId,Channel,OfferId,Quantity,Status\n0f1e0000-0000-0000-0000-000000000001,6c1a0000-0000-0000-0000-000000000001,Direct,X,1,active\n"
             .write(to: file, atomically: true, encoding: .utf8)
-        let incomplete = try CLIRunner.run(["reconcile", "--baseline", file.path, "--current", file.path, "--out", work.appendingPathComponent("a").path])
+        let incomplete = try CLIRunner.run([
+            "reconcile", "--baseline", file.path, "--current", file.path, "--out", work.appendingPathComponent("a").path,
+        ])
         #expect(incomplete.status == 5, "relationship rules cannot run: \(incomplete.stdout)")
-        let allowed = try CLIRunner.run(["reconcile", "--baseline", file.path, "--current", file.path, "--out", work.appendingPathComponent("b").path, "--allow-incomplete"])
+        let allowed = try CLIRunner.run([
+            "reconcile", "--baseline", file.path, "--current", file.path, "--out", work.appendingPathComponent("b").path,
+            "--allow-incomplete",
+        ])
         #expect(allowed.status == 0)
-        let failOn = try CLIRunner.run(["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", work.appendingPathComponent("c").path, "--fail-on", "info", "--config", writeConfig(in: work)])
+        let failOn = try CLIRunner.run([
+            "reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out",
+            work.appendingPathComponent("c").path, "--fail-on", "info", "--config", writeConfig(in: work),
+        ])
         #expect(failOn.status == 1)
     }
 
     private func writeConfig(in directory: URL) throws -> String {
         let url = directory.appendingPathComponent("coexist.json")
-        try #"{"rules": {"preexisting-missing": "off"}, "allowedInviterRoles": ["AdminAgent"]}"#.write(to: url, atomically: true, encoding: .utf8)
+        try #"{"rules": {"preexisting-missing": "off"}, "allowedInviterRoles": ["AdminAgent"]}"#.write(
+            to: url, atomically: true, encoding: .utf8)
         return url.path
     }
 
@@ -140,7 +164,9 @@ struct ReconcileCommandTests {
         defer { try? FileManager.default.removeItem(at: work) }
         let url = work.appendingPathComponent("bad.json")
         try #"{"rules": {"no-such-rule": "off"}}"#.write(to: url, atomically: true, encoding: .utf8)
-        let result = try CLIRunner.run(["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--config", url.path, "--out", work.path])
+        let result = try CLIRunner.run([
+            "reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--config", url.path, "--out", work.path,
+        ])
         #expect(result.status == 2)
         #expect(result.stderr.contains("bad.json"))
         #expect(result.stderr.contains("no-such-rule"))
@@ -155,7 +181,9 @@ struct OtherCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let files = try #require(object["files"] as? [[String: Any]])
         let kinds = Set(files.compactMap { $0["kind"] as? String })
-        #expect(kinds.isSuperset(of: ["partner-subscriptions", "customer-subscriptions", "customer-licenses", "relationships", "partner-users"]))
+        #expect(
+            kinds.isSuperset(of: ["partner-subscriptions", "customer-subscriptions", "customer-licenses", "relationships", "partner-users"])
+        )
         let broken = files.filter { ($0["file"] as? String)?.contains("broken") == true }
         let problems = broken.flatMap { ($0["problems"] as? [[String: Any]]) ?? [] }
         #expect(problems.count >= 3)

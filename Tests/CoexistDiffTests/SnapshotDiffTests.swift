@@ -9,8 +9,9 @@ struct SnapshotDiffTests {
     private let tenant = TenantID(parsing: "0f1e0000-0000-0000-0000-000000000001")!
 
     private func subscription(_ n: Int, quantity: Decimal = 10, status: SubscriptionStatus = .active) -> Subscription {
-        var record = Subscription(id: SubscriptionID(parsing: "6c1a0000-0000-0000-0000-00000000000\(n)")!, tenant: tenant,
-                                  view: .partner, source: Provenance(file: "p.csv", line: n + 1))
+        var record = Subscription(
+            id: SubscriptionID(parsing: "6c1a0000-0000-0000-0000-00000000000\(n)")!, tenant: tenant,
+            view: .partner, source: Provenance(file: "p.csv", line: n + 1))
         record.carried = FieldSet([.quantity, .status, .channel])
         record.quantity = quantity
         record.status = status
@@ -36,8 +37,9 @@ struct SnapshotDiffTests {
     }
 
     @Test func invalidIDsAreNeitherAddedNorRemoved() {
-        let diff = SnapshotDiff(baseline: map([subscription(1), subscription(2)]), current: map([subscription(1), subscription(3)]),
-                                invalid: [subscription(2).id, subscription(3).id])
+        let diff = SnapshotDiff(
+            baseline: map([subscription(1), subscription(2)]), current: map([subscription(1), subscription(3)]),
+            invalid: [subscription(2).id, subscription(3).id])
         #expect(diff.changes.isEmpty)
         #expect(diff.counts.added == 0)
         #expect(diff.counts.removed == 0)

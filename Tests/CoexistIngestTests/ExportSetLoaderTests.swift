@@ -38,15 +38,20 @@ struct ExportSetLoaderTests {
     @Test func readsASemicolonPartnerViewWithBOMAndCRLF() throws {
         let space = try Workspace()
         defer { space.remove() }
-        try space.write("partner.csv", "\u{FEFF}tenant_id;Subscription Id;CHANNEL;offer-id;Quantity;Status;SkuId;AdvisorPartnerIds;StartDate\r\n"
-            + "\(tenant);\(sub1);Web Direct;CFQ7TTC0LFLX:0001;'25;Active;\(e3);\"1234567;DPOR:7654321;-1\";2025-01-01\r\n")
+        try space.write(
+            "partner.csv",
+            "\u{FEFF}tenant_id;Subscription Id;CHANNEL;offer-id;Quantity;Status;SkuId;AdvisorPartnerIds;StartDate\r\n"
+                + "\(tenant);\(sub1);Web Direct;CFQ7TTC0LFLX:0001;'25;Active;\(e3);\"1234567;DPOR:7654321;-1\";2025-01-01\r\n")
         let snapshot = try space.load()
         let record = try #require(snapshot.subscriptions(in: .partner)[SubscriptionID(parsing: sub1)!])
         #expect(record.tenant.description == tenant.lowercased())
         #expect(record.channel == .direct)
         #expect(record.quantity == 25)
-        #expect(record.advisors == [Advisor(partner: PartnerID(digits: "1234567"), kind: .por),
-                                    Advisor(partner: PartnerID(digits: "7654321"), kind: .dpor)])
+        #expect(
+            record.advisors == [
+                Advisor(partner: PartnerID(digits: "1234567"), kind: .por),
+                Advisor(partner: PartnerID(digits: "7654321"), kind: .dpor),
+            ])
         #expect(record.carries(.skuId))
         #expect(!record.carries(.endDate), "a missing column is unknown")
         #expect(record.source.line == 2)
@@ -58,7 +63,9 @@ struct ExportSetLoaderTests {
     @Test func invalidValuesAreProblemsAndTheRestIsRead() throws {
         let space = try Workspace()
         defer { space.remove() }
-        try space.write("partner.csv", """
+        try space.write(
+            "partner.csv",
+            """
             TenantId,SubscriptionId,Channel,OfferId,Quantity,Status
             \(tenant),\(sub1),Direct,X,abc,active
             \(tenant),\(sub2),Direct,X,1,active
@@ -94,7 +101,10 @@ struct ExportSetLoaderTests {
     @Test func viewColumnDecidesPerRow() throws {
         let space = try Workspace()
         defer { space.remove() }
-        try space.write("mixed.csv", "TenantId,SubscriptionId,OfferId,Quantity,Status,View\n\(tenant),\(sub1),X,1,active,partner\n\(tenant),\(sub2),X,1,active,Customer\n")
+        try space.write(
+            "mixed.csv",
+            "TenantId,SubscriptionId,OfferId,Quantity,Status,View\n\(tenant),\(sub1),X,1,active,partner\n\(tenant),\(sub2),X,1,active,Customer\n"
+        )
         let snapshot = try space.load()
         #expect(snapshot.subscriptions(in: .partner).count == 1)
         #expect(snapshot.subscriptions(in: .customer).count == 1)
@@ -122,8 +132,11 @@ struct ExportSetLoaderTests {
         let space = try Workspace()
         defer { space.remove() }
         try space.write("both.csv", "TenantId,SubscriptionId,OfferId,Quantity,Status,SkuId,TotalLicenses\n")
-        #expect(throws: IngestError.ambiguous(file: space.url.appendingPathComponent("both.csv").path,
-                                              kinds: ["customer-subscriptions", "customer-licenses"])) {
+        #expect(
+            throws: IngestError.ambiguous(
+                file: space.url.appendingPathComponent("both.csv").path,
+                kinds: ["customer-subscriptions", "customer-licenses"])
+        ) {
             try space.load()
         }
     }
@@ -131,7 +144,9 @@ struct ExportSetLoaderTests {
     @Test func readsACanonicalXMLDocumentOfSeveralKinds() throws {
         let space = try Workspace()
         defer { space.remove() }
-        try space.write("export.xml", """
+        try space.write(
+            "export.xml",
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <coexistExport version="1" view="partner" partnerId="4847383" exportedAt="2026-11-01T02:00:00Z">
               <partnerUsers>
@@ -169,7 +184,9 @@ struct ExportSetLoaderTests {
     @Test func aRefusedXMLFileContributesNothing() throws {
         let space = try Workspace()
         defer { space.remove() }
-        try space.write("evil.xml", """
+        try space.write(
+            "evil.xml",
+            """
             <?xml version="1.0"?>
             <!DOCTYPE coexistExport [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
             <coexistExport view="partner"><tenant id="\(tenant)" name="&xxe;"/></coexistExport>

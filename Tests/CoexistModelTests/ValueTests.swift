@@ -80,9 +80,10 @@ struct ValueTests {
 @Suite("Subscriptions and snapshots")
 struct SubscriptionTests {
     private func record(_ file: String = "a.csv", line: Int = 2, quantity: Decimal = 10) -> Subscription {
-        var record = Subscription(id: SubscriptionID(parsing: "6c1a0000-0000-0000-0000-000000000001")!,
-                                  tenant: TenantID(parsing: "0f1e0000-0000-0000-0000-000000000001")!,
-                                  view: .partner, source: Provenance(file: file, line: line))
+        var record = Subscription(
+            id: SubscriptionID(parsing: "6c1a0000-0000-0000-0000-000000000001")!,
+            tenant: TenantID(parsing: "0f1e0000-0000-0000-0000-000000000001")!,
+            view: .partner, source: Provenance(file: file, line: line))
         record.carried = FieldSet([.quantity, .offerName, .advisors])
         record.quantity = quantity
         record.offerName = "Microsoft 365 E3"

@@ -12,10 +12,15 @@ func sampleResult(failOn: Severity = .error) -> ReconcileResult {
     direct.offerName = "=HYPERLINK(\"http://evil.example\")"
     let moved = Scenario.subscription(2, tenant: 2)
     var baseline = Scenario.snapshot(partner: [direct, moved])
-    var current = Scenario.snapshot(partner: [direct.with { $0.quantity = 30 }, moved.with { $0.channel = .csp }, Scenario.subscription(3, channel: .csp, reseller: Scenario.partner)])
+    var current = Scenario.snapshot(partner: [
+        direct.with { $0.quantity = 30 }, moved.with { $0.channel = .csp },
+        Scenario.subscription(3, channel: .csp, reseller: Scenario.partner),
+    ])
     baseline.noteTenant(TenantInfo(id: Scenario.tenant(1), name: "<script>alert(1)</script> GmbH"))
     current.noteTenant(TenantInfo(id: Scenario.tenant(2), name: "Müller & Söhne | Co"))
-    current.inputs = [InputFile(file: "current/partner.csv", sha256: "ab12", kind: .partnerSubscriptions, format: "canonical-csv", records: 3)]
+    current.inputs = [
+        InputFile(file: "current/partner.csv", sha256: "ab12", kind: .partnerSubscriptions, format: "canonical-csv", records: 3)
+    ]
     return ReconcileResult.reconcile(
         baseline: baseline, current: current, configuration: RuleConfiguration(), partnerIDs: [Scenario.partner],
         failOn: failOn, runDay: ISODate(parsing: "2026-11-25")!, generatedAt: "2026-11-25T02:00:00Z", toolVersion: "test")
@@ -30,7 +35,8 @@ struct ReportTests {
             configuration: RuleConfiguration(), partnerIDs: [], failOn: .error, runDay: ISODate(day: 0), generatedAt: "", toolVersion: "")
         #expect(empty.status == .nothingAudited)
         let unchanged = ReconcileResult.reconcile(
-            baseline: Scenario.snapshot(partner: [Scenario.subscription(1)]), current: Scenario.snapshot(partner: [Scenario.subscription(1)]),
+            baseline: Scenario.snapshot(partner: [Scenario.subscription(1)]),
+            current: Scenario.snapshot(partner: [Scenario.subscription(1)]),
             configuration: RuleConfiguration(), partnerIDs: [], failOn: .error, runDay: ISODate(day: 0), generatedAt: "", toolVersion: "")
         #expect(unchanged.status == .incomplete, "relationship rules had no input")
     }
@@ -56,7 +62,9 @@ struct ReportTests {
 
     @Test func csvCellsAreNeutralizedButNumbersStayNumbers() {
         var writer = CSVWriter()
-        writer.write([.text("=SUM(A1)"), .text("+1"), .text("-x"), .text("@cmd"), .text("\tx"), .number("-5"), .text("a,\"b\""), .text("plain")])
+        writer.write([
+            .text("=SUM(A1)"), .text("+1"), .text("-x"), .text("@cmd"), .text("\tx"), .number("-5"), .text("a,\"b\""), .text("plain"),
+        ])
         #expect(writer.text == "'=SUM(A1),'+1,'-x,'@cmd,'\tx,-5,\"a,\"\"b\"\"\",plain\r\n")
         let findings = FindingsCSV.render(sampleResult())
         #expect(!findings.contains("\n=HYPERLINK"))

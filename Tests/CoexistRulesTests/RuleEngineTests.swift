@@ -6,8 +6,9 @@ import Testing
 @Suite("Rule engine")
 struct RuleEngineTests {
     private func run(_ scenario: Scenario, _ configuration: RuleConfiguration = RuleConfiguration()) -> RuleRun {
-        let context = RuleContext(baseline: scenario.baseline, current: scenario.current, configuration: configuration,
-                                  exportingPartners: scenario.exportingPartners, runDay: ISODate(parsing: "2026-11-25")!)
+        let context = RuleContext(
+            baseline: scenario.baseline, current: scenario.current, configuration: configuration,
+            exportingPartners: scenario.exportingPartners, runDay: ISODate(parsing: "2026-11-25")!)
         return RuleEngine(configuration: configuration).run(context)
     }
 
@@ -22,8 +23,9 @@ struct RuleEngineTests {
 
     @Test("a rule whose inputs are absent is not evaluated, never passed")
     func absentInputs() {
-        let scenario = Scenario(baseline: Scenario.snapshot(partner: [Scenario.subscription(1)]),
-                                current: Scenario.snapshot(partner: [Scenario.subscription(1)]))
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: [Scenario.subscription(1)]),
+            current: Scenario.snapshot(partner: [Scenario.subscription(1)]))
         let result = run(scenario)
         for id in ["invitation-unauthorized", "csp-without-relationship", "csp-visible-to-customer", "license-mismatch"] {
             #expect(result.evaluations.first { $0.id == id }?.evaluated == false, "\(id)")
@@ -34,8 +36,9 @@ struct RuleEngineTests {
     @Test("severities and switches come from the configuration")
     func configuration() {
         let before = Scenario.subscription(1, quantity: 10)
-        let scenario = Scenario(baseline: Scenario.snapshot(partner: [before]),
-                                current: Scenario.snapshot(partner: [before.with { $0.quantity = 12 }, Scenario.subscription(2)]))
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: [before]),
+            current: Scenario.snapshot(partner: [before.with { $0.quantity = 12 }, Scenario.subscription(2)]))
         var configuration = RuleConfiguration()
         configuration.severities["quantity-changed"] = .error
         configuration.disabled = ["subscription-added"]
@@ -48,8 +51,9 @@ struct RuleEngineTests {
     @Test("protected fields are configurable")
     func protectedFields() {
         let before = Scenario.subscription(1)
-        let scenario = Scenario(baseline: Scenario.snapshot(partner: [before]),
-                                current: Scenario.snapshot(partner: [before.with { $0.billingCycle = .monthly }]))
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: [before]),
+            current: Scenario.snapshot(partner: [before.with { $0.billingCycle = .monthly }]))
         #expect(run(scenario).findings.contains { $0.rule == "preexisting-changed" })
         var configuration = RuleConfiguration()
         configuration.protectedFields = [.channel]
@@ -61,7 +65,9 @@ struct RuleEngineTests {
         let users = [Scenario.user("sam@partner.example", .salesAgent)]
         let scenario = Scenario(
             baseline: Scenario.snapshot(partner: [Scenario.subscription(1)], relationships: [], users: users),
-            current: Scenario.snapshot(partner: [Scenario.subscription(1)], relationships: [Scenario.relationship(invitedBy: "sam@partner.example")], users: users))
+            current: Scenario.snapshot(
+                partner: [Scenario.subscription(1)], relationships: [Scenario.relationship(invitedBy: "sam@partner.example")], users: users)
+        )
         #expect(!run(scenario).findings.contains { $0.rule == "invitation-unauthorized" })
         var configuration = RuleConfiguration()
         configuration.allowedInviterRoles = [.adminAgent]
@@ -71,8 +77,9 @@ struct RuleEngineTests {
     @Test("with the exporting partner unknown, every baseline subscription is protected")
     func unknownPartnerProtectsAll() {
         let csp = Scenario.subscription(1, channel: .csp, reseller: nil)
-        var scenario = Scenario(baseline: Scenario.snapshot(partner: [csp, Scenario.subscription(2)]),
-                                current: Scenario.snapshot(partner: [Scenario.subscription(2)]))
+        var scenario = Scenario(
+            baseline: Scenario.snapshot(partner: [csp, Scenario.subscription(2)]),
+            current: Scenario.snapshot(partner: [Scenario.subscription(2)]))
         #expect(!run(scenario).findings.contains { $0.rule == "preexisting-missing" })
         scenario.exportingPartners = []
         #expect(run(scenario).findings.contains { $0.rule == "preexisting-missing" && $0.subscription == Scenario.subscriptionID(1) })
@@ -90,8 +97,9 @@ struct RuleEngineTests {
 
     @Test("findings are sorted by tenant, subscription, rule")
     func sorted() {
-        let scenario = Scenario(baseline: Scenario.snapshot(partner: [Scenario.subscription(3, tenant: 2), Scenario.subscription(1, tenant: 1)]),
-                                current: Scenario.snapshot(partner: [Scenario.subscription(9, tenant: 1)]))
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: [Scenario.subscription(3, tenant: 2), Scenario.subscription(1, tenant: 1)]),
+            current: Scenario.snapshot(partner: [Scenario.subscription(9, tenant: 1)]))
         let findings = run(scenario).findings
         #expect(findings == findings.sorted(by: Finding.reportOrder))
         #expect(findings.first?.tenant == Scenario.tenant(1))

@@ -28,7 +28,9 @@ struct RuleExampleTests {
             #expect(findings.contains { $0.rule == id }, "\(id): '\(example.title)' did not fire")
             #expect(findings.allSatisfy { $0.severity == rule.description.defaultSeverity })
             // At most one finding per subject.
-            let subjects = findings.map { "\($0.tenant?.description ?? "")|\($0.subscription?.description ?? "")|\($0.sku?.description ?? "")|\($0.partner?.description ?? "")" }
+            let subjects = findings.map {
+                "\($0.tenant?.description ?? "")|\($0.subscription?.description ?? "")|\($0.sku?.description ?? "")|\($0.partner?.description ?? "")"
+            }
             if id != "invalid-value" && id != "duplicate-key" {
                 #expect(Set(subjects).count == subjects.count, "\(id): '\(example.title)' reported a subject twice")
             }

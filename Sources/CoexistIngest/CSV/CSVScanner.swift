@@ -369,8 +369,7 @@ final class CSVScanner {
     /// `fill()`, then re-derives the record's base pointer and byte count, which any call may change
     /// (even one that finds the end of the input, as it may already have moved or grown the buffer).
     @inline(__always)
-    private func refill(_ bytes: inout UnsafeMutablePointer<UInt8>, _ available: inout Int) throws(IngestError) -> Bool
-    {
+    private func refill(_ bytes: inout UnsafeMutablePointer<UInt8>, _ available: inout Int) throws(IngestError) -> Bool {
         let more = try fill()
         bytes = buffer + recordStart
         available = end - recordStart

@@ -67,8 +67,10 @@ struct CanonicalCSVReader {
                     case "partner": view = .partner
                     case "customer": view = .customer
                     default:
-                        content.reject(raw, failure: DecodeFailure(
-                            column: .view, message: "invalid View \(quoted(text)); expected partner or customer"))
+                        content.reject(
+                            raw,
+                            failure: DecodeFailure(
+                                column: .view, message: "invalid View \(quoted(text)); expected partner or customer"))
                         continue
                     }
                 }

@@ -43,8 +43,9 @@ final class CanonicalXMLHandler: XMLEventHandler {
             text = ""
             capturingText = true
         case "tenant":
-            let raw = record(attributes, source: source, column: column,
-                             renames: ["id": .tenantId, "name": .tenantName, "domain": .tenantDomain])
+            let raw = record(
+                attributes, source: source, column: column,
+                renames: ["id": .tenantId, "name": .tenantName, "domain": .tenantDomain])
             content.declare(.relationships)
             content.declare(view == .partner ? .partnerSubscriptions : .customerSubscriptions)
             do throws(DecodeFailure) {
@@ -69,8 +70,9 @@ final class CanonicalXMLHandler: XMLEventHandler {
             let kind = attributes["role"].map { AdvisorKind(parsing: $0)?.canonicalName ?? $0 } ?? "POR"
             advisorEntries.append("\(kind):\(partner)")
         case "license":
-            var raw = record(attributes, source: source, column: column,
-                             renames: ["total": .totalLicenses, "assigned": .assignedLicenses])
+            var raw = record(
+                attributes, source: source, column: column,
+                renames: ["total": .totalLicenses, "assigned": .assignedLicenses])
             guard inheritTenant(into: &raw) else { return }
             content.add(raw, as: .customerLicenses)
         default:
@@ -122,7 +124,8 @@ final class CanonicalXMLHandler: XMLEventHandler {
         }
         if let exportedAt = attributes["exportedAt"], !exportedAt.isEmpty {
             guard let date = ISODate(parsing: exportedAt) else {
-                throw IngestError.unrecognized(file: content.file, reason: "line \(line): exportedAt \(quoted(exportedAt)) is not an ISO 8601 date")
+                throw IngestError.unrecognized(
+                    file: content.file, reason: "line \(line): exportedAt \(quoted(exportedAt)) is not an ISO 8601 date")
             }
             content.exportedAt = date
         }
@@ -135,8 +138,10 @@ final class CanonicalXMLHandler: XMLEventHandler {
     }
 
     /// A raw record from attributes: element-specific names first, then canonical names in lowerCamelCase.
-    private func record(_ attributes: [String: String], source: Provenance, column: Int,
-                        renames: [String: CanonicalColumn]) -> RawRecord {
+    private func record(
+        _ attributes: [String: String], source: Provenance, column: Int,
+        renames: [String: CanonicalColumn]
+    ) -> RawRecord {
         var raw = RawRecord(source: source)
         for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
             if let target = renames[name] ?? CanonicalColumn(header: name) {

@@ -58,7 +58,9 @@ struct FileContent {
         }
     }
 
-    private mutating func decodeSubscription(_ raw: RawRecord, tenant: TenantID, view: SubscriptionView) throws(DecodeFailure) -> Subscription {
+    private mutating func decodeSubscription(_ raw: RawRecord, tenant: TenantID, view: SubscriptionView) throws(DecodeFailure)
+        -> Subscription
+    {
         do {
             return try decoder.subscription(raw, tenant: tenant, view: view)
         } catch {
@@ -72,9 +74,10 @@ struct FileContent {
 
     /// Records a problem for a record that cannot be decoded.
     mutating func reject(_ raw: RawRecord, failure: DecodeFailure) {
-        problems.append(RecordProblem(
-            kind: .invalidValue, source: raw.source, column: raw.position(of: failure.column), message: failure.message,
-            tenant: raw.trimmed(.tenantId).flatMap { TenantID(parsing: $0) },
-            subscription: raw.trimmed(.subscriptionId).flatMap { SubscriptionID(parsing: $0) }))
+        problems.append(
+            RecordProblem(
+                kind: .invalidValue, source: raw.source, column: raw.position(of: failure.column), message: failure.message,
+                tenant: raw.trimmed(.tenantId).flatMap { TenantID(parsing: $0) },
+                subscription: raw.trimmed(.subscriptionId).flatMap { SubscriptionID(parsing: $0) }))
     }
 }

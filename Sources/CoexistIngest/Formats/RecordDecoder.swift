@@ -57,8 +57,9 @@ struct RecordDecoder {
         let sku: SkuID = try required(raw, .skuId, "a SKU id (GUID)") { SkuID(parsing: $0) }
         let total: Decimal = try required(raw, .totalLicenses, "a number such as 25") { parseCanonicalDecimal($0) }
         let assigned: Decimal? = try optional(raw, .assignedLicenses, "a number such as 25") { parseCanonicalDecimal($0) }
-        return LicensePool(tenant: tenant, sku: sku, productName: nonEmpty(raw.trimmed(.productName)),
-                           total: total, assigned: assigned, source: raw.source)
+        return LicensePool(
+            tenant: tenant, sku: sku, productName: nonEmpty(raw.trimmed(.productName)),
+            total: total, assigned: assigned, source: raw.source)
     }
 
     /// A partner ↔ tenant relationship.
@@ -80,8 +81,9 @@ struct RecordDecoder {
             throw DecodeFailure(column: .userPrincipalName, message: "UserPrincipalName is empty")
         }
         let roles = splitList(raw[.roles] ?? "").compactMap { Role(parsing: $0) }
-        return PartnerUser(userPrincipalName: upn, displayName: nonEmpty(raw.trimmed(.displayName)),
-                           roles: Set(roles), source: raw.source)
+        return PartnerUser(
+            userPrincipalName: upn, displayName: nonEmpty(raw.trimmed(.displayName)),
+            roles: Set(roles), source: raw.source)
     }
 
     // MARK: - Values
@@ -130,8 +132,9 @@ struct RecordDecoder {
             var idText = Substring(entry)
             if let colon = entry.firstIndex(of: ":") {
                 guard let parsed = AdvisorKind(parsing: entry[..<colon]) else {
-                    throw DecodeFailure(column: .advisorPartnerIds,
-                                        message: "invalid advisor kind in \(quoted(entry)); expected POR, DPOR, CPOR or TPOR")
+                    throw DecodeFailure(
+                        column: .advisorPartnerIds,
+                        message: "invalid advisor kind in \(quoted(entry)); expected POR, DPOR, CPOR or TPOR")
                 }
                 kind = parsed
                 idText = entry[entry.index(after: colon)...]

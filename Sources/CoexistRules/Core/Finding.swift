@@ -54,10 +54,13 @@ public struct Finding: Hashable, Sendable {
     /// The report order: tenant, subscription, rule, then SKU, partner and evidence so ties never depend on input order.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
         func key(_ finding: Finding) -> [String] {
-            [finding.tenant?.description ?? "", finding.subscription?.description ?? "", finding.rule,
-             finding.sku?.description ?? "", finding.partner?.description ?? "",
-             finding.source?.file ?? "", String(repeating: "0", count: max(0, 12 - String(finding.source?.line ?? 0).count))
-                + String(finding.source?.line ?? 0), finding.message]
+            [
+                finding.tenant?.description ?? "", finding.subscription?.description ?? "", finding.rule,
+                finding.sku?.description ?? "", finding.partner?.description ?? "",
+                finding.source?.file ?? "",
+                String(repeating: "0", count: max(0, 12 - String(finding.source?.line ?? 0).count))
+                    + String(finding.source?.line ?? 0), finding.message,
+            ]
         }
         return key(lhs).lexicographicallyPrecedes(key(rhs))
     }

@@ -18,8 +18,10 @@ public struct RuleContext: Sendable {
     /// The baseline subscriptions the promises protect: all but the exporting partner's own CSP ones.
     public let preexisting: [SubscriptionID: Subscription]
 
-    public init(baseline: Snapshot, current: Snapshot, configuration: RuleConfiguration,
-                exportingPartners: Set<PartnerID>, runDay: ISODate) {
+    public init(
+        baseline: Snapshot, current: Snapshot, configuration: RuleConfiguration,
+        exportingPartners: Set<PartnerID>, runDay: ISODate
+    ) {
         self.baseline = baseline
         self.current = current
         self.configuration = configuration

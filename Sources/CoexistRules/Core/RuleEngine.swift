@@ -49,11 +49,12 @@ public struct RuleEngine: Sendable {
             switch rule.evaluate(context) {
             case .evaluated(let found):
                 evaluations.append(RuleEvaluation(id: rule.description.id, severity: severity, evaluated: true, reason: nil))
-                findings.append(contentsOf: found.map { finding in
-                    var finding = finding
-                    finding.severity = severity
-                    return finding
-                })
+                findings.append(
+                    contentsOf: found.map { finding in
+                        var finding = finding
+                        finding.severity = severity
+                        return finding
+                    })
             case .notEvaluated(let reason):
                 evaluations.append(RuleEvaluation(id: rule.description.id, severity: severity, evaluated: false, reason: reason))
             }
@@ -62,9 +63,12 @@ public struct RuleEngine: Sendable {
     }
 
     /// Runs one rule over an example scenario (tests and `coexist rules --examples`).
-    public static func findings(of rule: any Rule, in scenario: Scenario, configuration: RuleConfiguration = RuleConfiguration()) -> RuleOutcome {
-        let context = RuleContext(baseline: scenario.baseline, current: scenario.current, configuration: configuration,
-                                  exportingPartners: scenario.exportingPartners, runDay: ISODate(day: 20_000))
+    public static func findings(of rule: any Rule, in scenario: Scenario, configuration: RuleConfiguration = RuleConfiguration())
+        -> RuleOutcome
+    {
+        let context = RuleContext(
+            baseline: scenario.baseline, current: scenario.current, configuration: configuration,
+            exportingPartners: scenario.exportingPartners, runDay: ISODate(day: 20_000))
         return rule.evaluate(context)
     }
 }

@@ -43,10 +43,13 @@ public struct Scenario: Sendable {
         start: String = "2025-01-01", end: String? = "2026-12-31", billingCycle: BillingCycle = .annual,
         line: Int? = nil
     ) -> Subscription {
-        var record = Subscription(id: subscriptionID(n), tenant: self.tenant(tenant), view: view,
-                                  source: Provenance(file: "\(view).csv", line: line ?? n + 1))
-        record.carried = FieldSet([.channel, .offerId, .offerName, .skuId, .quantity, .status, .startDate, .endDate,
-                                   .billingCycle, .resellerPartnerId, .advisors, .readOnly])
+        var record = Subscription(
+            id: subscriptionID(n), tenant: self.tenant(tenant), view: view,
+            source: Provenance(file: "\(view).csv", line: line ?? n + 1))
+        record.carried = FieldSet([
+            .channel, .offerId, .offerName, .skuId, .quantity, .status, .startDate, .endDate,
+            .billingCycle, .resellerPartnerId, .advisors, .readOnly,
+        ])
         record.channel = channel
         record.offerId = offer ?? "OFFER-\(sku ?? n)"
         record.offerName = "Product \(sku ?? n)"
@@ -67,8 +70,9 @@ public struct Scenario: Sendable {
         tenant: Int = 1, partner: PartnerID = Scenario.partner, type: RelationshipType = .reseller,
         state: RelationshipState = .active, invitedBy: String? = "alice@partner.example"
     ) -> Relationship {
-        Relationship(tenant: self.tenant(tenant), partner: partner, type: type, state: state,
-                     invitedBy: invitedBy, source: Provenance(file: "relationships.csv", line: 2))
+        Relationship(
+            tenant: self.tenant(tenant), partner: partner, type: type, state: state,
+            invitedBy: invitedBy, source: Provenance(file: "relationships.csv", line: 2))
     }
 
     /// A partner user with roles.
@@ -78,8 +82,9 @@ public struct Scenario: Sendable {
 
     /// A license pool of SKU number `sku`.
     public static func license(tenant: Int = 1, sku: Int, total: Decimal) -> LicensePool {
-        LicensePool(tenant: self.tenant(tenant), sku: self.sku(sku), total: total,
-                    source: Provenance(file: "licenses.csv", line: sku + 1))
+        LicensePool(
+            tenant: self.tenant(tenant), sku: self.sku(sku), total: total,
+            source: Provenance(file: "licenses.csv", line: sku + 1))
     }
 
     /// An export set from its parts; `nil` leaves a kind absent, `[]` makes it present and empty.

@@ -18,27 +18,40 @@ public struct AdvisorChangedRule: Rule {
                 a real value (the advisor was removed); a missing column is unknown.
                 """,
             triggering: [
-                RuleExample("partner of record removed",
-                            Scenario(baseline: Scenario.snapshot(partner: [advised]),
-                                     current: Scenario.snapshot(partner: [advised.with { $0.advisors = [dpor] }]))),
-                RuleExample("the exporting partner became partner of record",
-                            Scenario(baseline: Scenario.snapshot(partner: [advised]),
-                                     current: Scenario.snapshot(partner: [advised.with { $0.advisors = [dpor, Advisor(partner: Scenario.partner, kind: .por)] }]))),
+                RuleExample(
+                    "partner of record removed",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [advised]),
+                        current: Scenario.snapshot(partner: [advised.with { $0.advisors = [dpor] }]))),
+                RuleExample(
+                    "the exporting partner became partner of record",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [advised]),
+                        current: Scenario.snapshot(partner: [
+                            advised.with { $0.advisors = [dpor, Advisor(partner: Scenario.partner, kind: .por)] }
+                        ]))),
             ],
             nonTriggering: [
-                RuleExample("same advisors", Scenario(baseline: Scenario.snapshot(partner: [advised]), current: Scenario.snapshot(partner: [advised]))),
-                RuleExample("this record's file has no advisor column",
-                            Scenario(baseline: Scenario.snapshot(partner: [advised, Scenario.subscription(2, advisors: [por])]),
-                                     current: Scenario.snapshot(partner: [
-                                         advised.with { $0.carried = $0.carried.subtracting(FieldSet([.advisors])); $0.advisors = [] },
-                                         Scenario.subscription(2, advisors: [por]),
-                                     ]))),
+                RuleExample(
+                    "same advisors",
+                    Scenario(baseline: Scenario.snapshot(partner: [advised]), current: Scenario.snapshot(partner: [advised]))),
+                RuleExample(
+                    "this record's file has no advisor column",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [advised, Scenario.subscription(2, advisors: [por])]),
+                        current: Scenario.snapshot(partner: [
+                            advised.with {
+                                $0.carried = $0.carried.subtracting(FieldSet([.advisors])); $0.advisors = []
+                            },
+                            Scenario.subscription(2, advisors: [por]),
+                        ]))),
             ])
     }
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
-        let anyCarried = context.preexisting.values.contains { $0.carries(.advisors) }
+        let anyCarried =
+            context.preexisting.values.contains { $0.carries(.advisors) }
             && context.currentSubscriptions.values.contains { $0.carries(.advisors) }
         guard anyCarried else { return .notEvaluated(reason: "no export set of both sides carries subscription advisors") }
         let findings = context.preexisting.values.compactMap { before -> Finding? in

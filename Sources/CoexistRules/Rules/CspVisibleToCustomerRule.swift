@@ -27,14 +27,25 @@ public struct CspVisibleToCustomerRule: Rule {
                 and never feeds this rule.
                 """,
             triggering: [
-                RuleExample("the partner's CSP subscription listed by the customer",
-                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct, csp], customer: [customerRow(direct, channel: false), customerRow(csp, channel: false)]))),
-                RuleExample("a row that says CSP itself",
-                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct], customer: [customerRow(direct, channel: false), customerRow(csp, channel: true)]))),
+                RuleExample(
+                    "the partner's CSP subscription listed by the customer",
+                    Scenario(
+                        baseline: baseline,
+                        current: Scenario.snapshot(
+                            partner: [direct, csp], customer: [customerRow(direct, channel: false), customerRow(csp, channel: false)]))),
+                RuleExample(
+                    "a row that says CSP itself",
+                    Scenario(
+                        baseline: baseline,
+                        current: Scenario.snapshot(
+                            partner: [direct], customer: [customerRow(direct, channel: false), customerRow(csp, channel: true)]))),
             ],
             nonTriggering: [
-                RuleExample("only the direct subscription listed",
-                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct, csp], customer: [customerRow(direct, channel: false)]))),
+                RuleExample(
+                    "only the direct subscription listed",
+                    Scenario(
+                        baseline: baseline,
+                        current: Scenario.snapshot(partner: [direct, csp], customer: [customerRow(direct, channel: false)])))
             ])
     }
 
@@ -47,7 +58,8 @@ public struct CspVisibleToCustomerRule: Rule {
             let evidence = partnerView[row.id] ?? row
             return Finding(
                 rule: description.id, severity: description.defaultSeverity, tenant: row.tenant, subscription: row.id,
-                message: "CSP subscription \(context.label(evidence)) of \(context.tenantName(row.tenant)) appears in the customer's Billing > Subscriptions",
+                message:
+                    "CSP subscription \(context.label(evidence)) of \(context.tenantName(row.tenant)) appears in the customer's Billing > Subscriptions",
                 before: nil, after: nil, source: row.source)
         }
         return .evaluated(findings)

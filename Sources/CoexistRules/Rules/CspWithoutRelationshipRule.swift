@@ -7,8 +7,9 @@ public struct CspWithoutRelationshipRule: Rule {
     public var description: RuleDescription {
         let csp = Scenario.subscription(1, channel: .csp, reseller: Scenario.partner)
         func scenario(_ relationships: [Relationship], subscription: Subscription = csp) -> Scenario {
-            Scenario(baseline: Scenario.snapshot(partner: [Scenario.subscription(2)], relationships: []),
-                     current: Scenario.snapshot(partner: [Scenario.subscription(2), subscription], relationships: relationships))
+            Scenario(
+                baseline: Scenario.snapshot(partner: [Scenario.subscription(2)], relationships: []),
+                current: Scenario.snapshot(partner: [Scenario.subscription(2), subscription], relationships: relationships))
         }
         return RuleDescription(
             id: "csp-without-relationship", defaultSeverity: .error,
@@ -22,13 +23,15 @@ public struct CspWithoutRelationshipRule: Rule {
             triggering: [
                 RuleExample("no relationship at all", scenario([])),
                 RuleExample("relationship still pending", scenario([Scenario.relationship(state: .pending)])),
-                RuleExample("reseller left empty, exporting partner's relationship terminated",
-                            scenario([Scenario.relationship(state: .terminated)], subscription: csp.with { $0.reseller = nil })),
+                RuleExample(
+                    "reseller left empty, exporting partner's relationship terminated",
+                    scenario([Scenario.relationship(state: .terminated)], subscription: csp.with { $0.reseller = nil })),
             ],
             nonTriggering: [
                 RuleExample("active reseller relationship", scenario([Scenario.relationship()])),
                 RuleExample("the CSP subscription is suspended", scenario([], subscription: csp.with { $0.status = .suspended })),
-                RuleExample("another partner's CSP subscription", scenario([], subscription: csp.with { $0.reseller = Scenario.otherPartner })),
+                RuleExample(
+                    "another partner's CSP subscription", scenario([], subscription: csp.with { $0.reseller = Scenario.otherPartner })),
             ])
     }
 
@@ -36,7 +39,10 @@ public struct CspWithoutRelationshipRule: Rule {
         guard let relationships = context.current.relationships else {
             return .notEvaluated(reason: "the current export set has no relationships")
         }
-        let active = Set(relationships.filter { $0.type == .reseller && $0.state == .active }.map { RelationshipKey(tenant: $0.tenant, partner: $0.partner, type: .reseller) })
+        let active = Set(
+            relationships.filter { $0.type == .reseller && $0.state == .active }.map {
+                RelationshipKey(tenant: $0.tenant, partner: $0.partner, type: .reseller)
+            })
         let activeTenants = Set(active.map(\.tenant))
         let partners = context.exportingPartners
         let findings = context.currentSubscriptions.values.compactMap { record -> Finding? in
@@ -48,14 +54,16 @@ public struct CspWithoutRelationshipRule: Rule {
             } else {
                 resellers = partners
             }
-            let related = resellers.isEmpty
+            let related =
+                resellers.isEmpty
                 ? activeTenants.contains(record.tenant)
                 : resellers.contains { active.contains(RelationshipKey(tenant: record.tenant, partner: $0, type: .reseller)) }
             guard !related else { return nil }
             let who = resellers.isEmpty ? "any reseller" : "reseller " + resellers.sorted().map(\.description).joined(separator: "/")
             return Finding(
                 rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
-                message: "active CSP subscription \(context.label(record)) of \(context.tenantName(record.tenant)) has no active reseller relationship with \(who)",
+                message:
+                    "active CSP subscription \(context.label(record)) of \(context.tenantName(record.tenant)) has no active reseller relationship with \(who)",
                 before: nil, after: record.status?.canonicalName, source: record.source)
         }
         return .evaluated(findings)

@@ -18,12 +18,18 @@ public struct CustomerSubscriptionUnseenByPartnerRule: Rule {
                 current export set.
                 """,
             triggering: [
-                RuleExample("the customer has a subscription the partner does not see",
-                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(1, view: .customer), customerOnly]))),
+                RuleExample(
+                    "the customer has a subscription the partner does not see",
+                    Scenario(
+                        baseline: baseline,
+                        current: Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(1, view: .customer), customerOnly])))
             ],
             nonTriggering: [
-                RuleExample("both views agree",
-                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(1, view: .customer)]))),
+                RuleExample(
+                    "both views agree",
+                    Scenario(
+                        baseline: baseline,
+                        current: Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(1, view: .customer)])))
             ])
     }
 
@@ -39,10 +45,12 @@ public struct CustomerSubscriptionUnseenByPartnerRule: Rule {
             for row in context.current.subscriptions(in: view).values.sorted(by: { $0.source < $1.source }) {
                 guard partnerView[row.id] == nil, !context.isInvalid(row.id), reported.insert(row.id).inserted else { continue }
                 let where_ = view == .customer ? "the customer's Billing > Subscriptions" : "the tenant's directory subscriptions"
-                findings.append(Finding(
-                    rule: description.id, severity: description.defaultSeverity, tenant: row.tenant, subscription: row.id,
-                    message: "subscription \(context.label(row)) of \(context.tenantName(row.tenant)) is in \(where_) but not in the partner view",
-                    before: nil, after: nil, source: row.source))
+                findings.append(
+                    Finding(
+                        rule: description.id, severity: description.defaultSeverity, tenant: row.tenant, subscription: row.id,
+                        message:
+                            "subscription \(context.label(row)) of \(context.tenantName(row.tenant)) is in \(where_) but not in the partner view",
+                        before: nil, after: nil, source: row.source))
             }
         }
         return .evaluated(findings)

@@ -17,15 +17,23 @@ public struct DirectNotReadOnlyRule: Rule {
                 column; when the exporting partner is unknown only non-CSP subscriptions are checked.
                 """,
             triggering: [
-                RuleExample("a direct subscription is writable",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct.with { $0.readOnly = false }]))),
-                RuleExample("another partner's CSP subscription is writable",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                     current: Scenario.snapshot(partner: [direct, Scenario.subscription(3, channel: .csp, reseller: Scenario.otherPartner, readOnly: false)]))),
+                RuleExample(
+                    "a direct subscription is writable",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [direct.with { $0.readOnly = false }]))),
+                RuleExample(
+                    "another partner's CSP subscription is writable",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [
+                            direct, Scenario.subscription(3, channel: .csp, reseller: Scenario.otherPartner, readOnly: false),
+                        ]))),
             ],
             nonTriggering: [
-                RuleExample("direct read-only, own CSP writable",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct, ownCSP]))),
+                RuleExample(
+                    "direct read-only, own CSP writable",
+                    Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct, ownCSP])))
             ])
     }
 
@@ -42,7 +50,8 @@ public struct DirectNotReadOnlyRule: Rule {
             let reseller = record.reseller.map { " resold by \($0)" } ?? ""
             return Finding(
                 rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
-                message: "\(context.label(record))\(reseller) of \(context.tenantName(record.tenant)) is not read-only for the partner, which does not resell it",
+                message:
+                    "\(context.label(record))\(reseller) of \(context.tenantName(record.tenant)) is not read-only for the partner, which does not resell it",
                 before: nil, after: "readOnly=false", source: record.source)
         }
         return .evaluated(findings)

@@ -15,18 +15,26 @@ public struct ExpiredAtTermEndRule: Rule {
                 as-of decides (dates compare as UTC calendar days).
                 """,
             triggering: [
-                RuleExample("expired after its end date",
-                            Scenario(baseline: Scenario.snapshot(partner: [ending]),
-                                     current: Scenario.snapshot(partner: [ending.with { $0.status = .expired }]))),
-                RuleExample("deleted on its end date",
-                            Scenario(baseline: Scenario.snapshot(partner: [ending]),
-                                     current: Scenario.snapshot(partner: [ending.with { $0.status = .deleted }], asOf: "2026-11-01"))),
+                RuleExample(
+                    "expired after its end date",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [ending]),
+                        current: Scenario.snapshot(partner: [ending.with { $0.status = .expired }]))),
+                RuleExample(
+                    "deleted on its end date",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [ending]),
+                        current: Scenario.snapshot(partner: [ending.with { $0.status = .deleted }], asOf: "2026-11-01"))),
             ],
             nonTriggering: [
-                RuleExample("suspended before its end date",
-                            Scenario(baseline: Scenario.snapshot(partner: [ending]),
-                                     current: Scenario.snapshot(partner: [ending.with { $0.status = .suspended }], asOf: "2026-10-31"))),
-                RuleExample("renewed and active", Scenario(baseline: Scenario.snapshot(partner: [ending]), current: Scenario.snapshot(partner: [ending]))),
+                RuleExample(
+                    "suspended before its end date",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [ending]),
+                        current: Scenario.snapshot(partner: [ending.with { $0.status = .suspended }], asOf: "2026-10-31"))),
+                RuleExample(
+                    "renewed and active",
+                    Scenario(baseline: Scenario.snapshot(partner: [ending]), current: Scenario.snapshot(partner: [ending]))),
             ])
     }
 

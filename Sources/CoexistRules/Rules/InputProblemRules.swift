@@ -6,7 +6,8 @@ private func problemFindings(_ kind: RecordProblem.Kind, _ context: RuleContext,
         snapshot.problems.filter { $0.kind == kind }.map { problem in
             Finding(
                 rule: kind.rawValue, severity: severity, tenant: problem.tenant, subscription: problem.subscription,
-                message: "\(baselineSide ? "baseline" : "current") \(problem.source.file):\(problem.source.line):\(problem.column): \(problem.message)",
+                message:
+                    "\(baselineSide ? "baseline" : "current") \(problem.source.file):\(problem.source.line):\(problem.column): \(problem.message)",
                 source: baselineSide ? nil : problem.source,
                 baselineSource: baselineSide ? problem.source : nil)
         }

@@ -14,7 +14,8 @@ public struct LicenseMismatchRule: Rule {
         }
         return RuleDescription(
             id: "license-mismatch", defaultSeverity: .warning,
-            summary: "A tenant's Billing > Licenses total for a SKU differs from the summed quantity of its active subscriptions of that SKU.",
+            summary:
+                "A tenant's Billing > Licenses total for a SKU differs from the summed quantity of its active subscriptions of that SKU.",
             rationale: """
                 The customer sees CSP subscriptions only as licenses, so the license pool of a SKU must equal \
                 the seats of every in-service subscription of that SKU, whatever its channel, each subscription \
@@ -24,27 +25,34 @@ public struct LicenseMismatchRule: Rule {
                 """,
             triggering: [
                 RuleExample("CSP seats not counted in the licenses", current([Scenario.license(sku: 7, total: 25)])),
-                RuleExample("a subscribed SKU has no license row",
-                            current([Scenario.license(sku: 7, total: 30)], [direct, csp, Scenario.subscription(3, quantity: 2, sku: 8)])),
+                RuleExample(
+                    "a subscribed SKU has no license row",
+                    current([Scenario.license(sku: 7, total: 30)], [direct, csp, Scenario.subscription(3, quantity: 2, sku: 8)])),
             ],
             nonTriggering: [
                 RuleExample("licenses equal direct + CSP seats", current([Scenario.license(sku: 7, total: 30)])),
-                RuleExample("suspended subscriptions do not count",
-                            current([Scenario.license(sku: 7, total: 25)], [direct, csp.with { $0.status = .suspended }])),
+                RuleExample(
+                    "suspended subscriptions do not count",
+                    current([Scenario.license(sku: 7, total: 25)], [direct, csp.with { $0.status = .suspended }])),
             ])
     }
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
-        guard let licenses = context.current.licenses else { return .notEvaluated(reason: "the current export set has no customer licenses") }
+        guard let licenses = context.current.licenses else {
+            return .notEvaluated(reason: "the current export set has no customer licenses")
+        }
         let licensesByTenant = Dictionary(grouping: licenses, by: \.tenant)
-        let subscriptionsByTenant = Dictionary(grouping: context.currentSubscriptions.values.filter { $0.status?.isInService == true }, by: \.tenant)
+        let subscriptionsByTenant = Dictionary(
+            grouping: context.currentSubscriptions.values.filter { $0.status?.isInService == true }, by: \.tenant)
         var findings: [Finding] = []
         for (tenant, rows) in licensesByTenant {
             let subscriptions = subscriptionsByTenant[tenant] ?? []
             // An active subscription of unknown SKU makes every SKU total of the tenant unprovable.
             guard subscriptions.allSatisfy({ $0.sku != nil }) else { continue }
             let licensed = Dictionary(grouping: rows, by: \.sku).mapValues { $0.reduce(Decimal()) { $0 + $1.total } }
-            let subscribed = Dictionary(grouping: subscriptions, by: { $0.sku! }).mapValues { $0.reduce(Decimal()) { $0 + ($1.quantity ?? 0) } }
+            let subscribed = Dictionary(grouping: subscriptions, by: { $0.sku! }).mapValues {
+                $0.reduce(Decimal()) { $0 + ($1.quantity ?? 0) }
+            }
             for sku in Set(licensed.keys).union(subscribed.keys) {
                 let total = licensed[sku] ?? 0
                 let seats = subscribed[sku] ?? 0
@@ -52,10 +60,12 @@ public struct LicenseMismatchRule: Rule {
                 let row = rows.filter { $0.sku == sku }.min { $0.source < $1.source }
                 let evidence = row?.source ?? subscriptions.filter { $0.sku == sku }.map(\.source).min()
                 let name = row?.productName ?? subscriptions.first { $0.sku == sku }?.offerName ?? sku.description
-                findings.append(Finding(
-                    rule: description.id, severity: description.defaultSeverity, tenant: tenant, sku: sku,
-                    message: "\(context.tenantName(tenant)) has \(total.plainText) licenses of \"\(name)\" but \(seats.plainText) seats in active subscriptions",
-                    before: seats.plainText, after: total.plainText, source: evidence))
+                findings.append(
+                    Finding(
+                        rule: description.id, severity: description.defaultSeverity, tenant: tenant, sku: sku,
+                        message:
+                            "\(context.tenantName(tenant)) has \(total.plainText) licenses of \"\(name)\" but \(seats.plainText) seats in active subscriptions",
+                        before: seats.plainText, after: total.plainText, source: evidence))
             }
         }
         return .evaluated(findings)

@@ -8,7 +8,8 @@ public struct PreexistingChangedRule: Rule {
         let direct = Scenario.subscription(1)
         return RuleDescription(
             id: "preexisting-changed", defaultSeverity: .error,
-            summary: "A protected field of a pre-existing subscription changed: channel, offer, SKU, billing cycle, start date, reseller of record.",
+            summary:
+                "A protected field of a pre-existing subscription changed: channel, offer, SKU, billing cycle, start date, reseller of record.",
             rationale: """
                 Previously acquired subscriptions stay unchanged. A change of a protected field (configurable, by \
                 default channel, offer, SKU, billing cycle, start date and reseller of record) means the \
@@ -17,23 +18,41 @@ public struct PreexistingChangedRule: Rule {
                 and advisors have rules of their own.
                 """,
             triggering: [
-                RuleExample("moved from Direct to CSP",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                     current: Scenario.snapshot(partner: [direct.with { $0.channel = .csp; $0.reseller = Scenario.partner }]))),
-                RuleExample("billing cycle changed",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                     current: Scenario.snapshot(partner: [direct.with { $0.billingCycle = .monthly }]))),
+                RuleExample(
+                    "moved from Direct to CSP",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [
+                            direct.with {
+                                $0.channel = .csp; $0.reseller = Scenario.partner
+                            }
+                        ]))),
+                RuleExample(
+                    "billing cycle changed",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [direct.with { $0.billingCycle = .monthly }]))),
             ],
             nonTriggering: [
-                RuleExample("only the quantity changed",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                     current: Scenario.snapshot(partner: [direct.with { $0.quantity = 30 }]))),
-                RuleExample("the current export has no SKU column",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                     current: Scenario.snapshot(partner: [direct.with { $0.carried = $0.carried.subtracting(FieldSet([.skuId])); $0.sku = nil }]))),
-                RuleExample("start date written with a time on the same day",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                     current: Scenario.snapshot(partner: [direct.with { $0.startDate = ISODate(parsing: "2025-01-01T09:30:00Z") }]))),
+                RuleExample(
+                    "only the quantity changed",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [direct.with { $0.quantity = 30 }]))),
+                RuleExample(
+                    "the current export has no SKU column",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [
+                            direct.with {
+                                $0.carried = $0.carried.subtracting(FieldSet([.skuId])); $0.sku = nil
+                            }
+                        ]))),
+                RuleExample(
+                    "start date written with a time on the same day",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [direct.with { $0.startDate = ISODate(parsing: "2025-01-01T09:30:00Z") }]))),
             ])
     }
 

@@ -16,21 +16,38 @@ public struct PreexistingDeactivatedRule: Rule {
                 after the end date the same change is `expired-at-term-end` instead.
                 """,
             triggering: [
-                RuleExample("suspended mid-term",
-                            Scenario(baseline: Scenario.snapshot(partner: [active]),
-                                     current: Scenario.snapshot(partner: [active.with { $0.status = .suspended }]))),
-                RuleExample("disabled, no end date",
-                            Scenario(baseline: Scenario.snapshot(partner: [active.with { $0.endDate = nil }]),
-                                     current: Scenario.snapshot(partner: [active.with { $0.endDate = nil; $0.status = .disabled }]))),
+                RuleExample(
+                    "suspended mid-term",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [active]),
+                        current: Scenario.snapshot(partner: [active.with { $0.status = .suspended }]))),
+                RuleExample(
+                    "disabled, no end date",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [active.with { $0.endDate = nil }]),
+                        current: Scenario.snapshot(partner: [
+                            active.with {
+                                $0.endDate = nil; $0.status = .disabled
+                            }
+                        ]))),
             ],
             nonTriggering: [
-                RuleExample("still active", Scenario(baseline: Scenario.snapshot(partner: [active]), current: Scenario.snapshot(partner: [active]))),
-                RuleExample("expired at its end date",
-                            Scenario(baseline: Scenario.snapshot(partner: [active.with { $0.endDate = ISODate(parsing: "2026-11-01") }]),
-                                     current: Scenario.snapshot(partner: [active.with { $0.endDate = ISODate(parsing: "2026-11-01"); $0.status = .expired }]))),
-                RuleExample("was already suspended in the baseline",
-                            Scenario(baseline: Scenario.snapshot(partner: [active.with { $0.status = .suspended }]),
-                                     current: Scenario.snapshot(partner: [active.with { $0.status = .suspended }]))),
+                RuleExample(
+                    "still active", Scenario(baseline: Scenario.snapshot(partner: [active]), current: Scenario.snapshot(partner: [active]))),
+                RuleExample(
+                    "expired at its end date",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [active.with { $0.endDate = ISODate(parsing: "2026-11-01") }]),
+                        current: Scenario.snapshot(partner: [
+                            active.with {
+                                $0.endDate = ISODate(parsing: "2026-11-01"); $0.status = .expired
+                            }
+                        ]))),
+                RuleExample(
+                    "was already suspended in the baseline",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [active.with { $0.status = .suspended }]),
+                        current: Scenario.snapshot(partner: [active.with { $0.status = .suspended }]))),
             ])
     }
 

@@ -18,16 +18,23 @@ public struct PreexistingMissingRule: Rule {
                 protected. Needs the current partner view.
                 """,
             triggering: [
-                RuleExample("a direct subscription disappears",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [Scenario.subscription(3)]))),
-                RuleExample("another partner's CSP subscription disappears",
-                            Scenario(baseline: Scenario.snapshot(partner: [Scenario.subscription(4, channel: .csp, reseller: Scenario.otherPartner)]),
-                                     current: Scenario.snapshot(partner: [direct]))),
+                RuleExample(
+                    "a direct subscription disappears",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [Scenario.subscription(3)]))),
+                RuleExample(
+                    "another partner's CSP subscription disappears",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [Scenario.subscription(4, channel: .csp, reseller: Scenario.otherPartner)]),
+                        current: Scenario.snapshot(partner: [direct]))),
             ],
             nonTriggering: [
-                RuleExample("the subscription is still there", Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct]))),
-                RuleExample("the partner's own CSP subscription ends",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct, ownCSP]), current: Scenario.snapshot(partner: [direct]))),
+                RuleExample(
+                    "the subscription is still there",
+                    Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct]))),
+                RuleExample(
+                    "the partner's own CSP subscription ends",
+                    Scenario(baseline: Scenario.snapshot(partner: [direct, ownCSP]), current: Scenario.snapshot(partner: [direct]))),
             ])
     }
 
@@ -39,7 +46,8 @@ public struct PreexistingMissingRule: Rule {
             guard partnerView[before.id] == nil, !context.isInvalid(before.id) else { return nil }
             return Finding(
                 rule: description.id, severity: description.defaultSeverity, tenant: before.tenant, subscription: before.id,
-                message: "pre-existing subscription \(context.label(before)) of \(context.tenantName(before.tenant)) is absent from the current partner view",
+                message:
+                    "pre-existing subscription \(context.label(before)) of \(context.tenantName(before.tenant)) is absent from the current partner view",
                 before: before.status?.canonicalName, after: nil, baselineSource: before.source)
         }
         return .evaluated(findings)

@@ -15,15 +15,23 @@ public struct QuantityChangedRule: Rule {
                 25, 25.0 and Excel's '25 are equal.
                 """,
             triggering: [
-                RuleExample("seats added", Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                                    current: Scenario.snapshot(partner: [direct.with { $0.quantity = 30 }]))),
-                RuleExample("seats removed", Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                                      current: Scenario.snapshot(partner: [direct.with { $0.quantity = 5 }]))),
+                RuleExample(
+                    "seats added",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [direct.with { $0.quantity = 30 }]))),
+                RuleExample(
+                    "seats removed",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [direct.with { $0.quantity = 5 }]))),
             ],
             nonTriggering: [
-                RuleExample("same quantity written as 25.0",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                     current: Scenario.snapshot(partner: [direct.with { $0.quantity = parseCanonicalDecimal("25.0") }]))),
+                RuleExample(
+                    "same quantity written as 25.0",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [direct.with { $0.quantity = parseCanonicalDecimal("25.0") }])))
             ])
     }
 

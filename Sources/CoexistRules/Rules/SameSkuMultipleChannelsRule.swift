@@ -22,10 +22,12 @@ public struct SameSkuMultipleChannelsRule: Rule {
                 RuleExample("two CSP resellers", Scenario(baseline: baseline, current: Scenario.snapshot(partner: [ours, theirs]))),
             ],
             nonTriggering: [
-                RuleExample("two direct subscriptions of one SKU",
-                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct, Scenario.subscription(4, sku: 7)]))),
-                RuleExample("the direct one was cancelled",
-                            Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct.with { $0.status = .deleted }, ours]))),
+                RuleExample(
+                    "two direct subscriptions of one SKU",
+                    Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct, Scenario.subscription(4, sku: 7)]))),
+                RuleExample(
+                    "the direct one was cancelled",
+                    Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct.with { $0.status = .deleted }, ours]))),
             ])
     }
 
@@ -41,7 +43,8 @@ public struct SameSkuMultipleChannelsRule: Rule {
             let list = sources.sorted().joined(separator: ", ")
             return Finding(
                 rule: description.id, severity: description.defaultSeverity, tenant: first.tenant, sku: first.sku,
-                message: "\(context.tenantName(first.tenant)) holds active subscriptions of \"\(first.offerName ?? first.sku!.description)\" from \(sources.count) sources: \(list)",
+                message:
+                    "\(context.tenantName(first.tenant)) holds active subscriptions of \"\(first.offerName ?? first.sku!.description)\" from \(sources.count) sources: \(list)",
                 before: nil, after: list, source: first.source)
         }
         return .evaluated(findings)
@@ -50,6 +53,7 @@ public struct SameSkuMultipleChannelsRule: Rule {
     private func source(of subscription: Subscription, _ context: RuleContext) -> String {
         guard let channel = subscription.channel else { return "unknown channel" }
         guard channel == .csp else { return channel.canonicalName }
-        return "CSP via " + (subscription.effectiveReseller(exportingPartners: context.exportingPartners)?.description ?? "an unknown reseller")
+        return "CSP via "
+            + (subscription.effectiveReseller(exportingPartners: context.exportingPartners)?.description ?? "an unknown reseller")
     }
 }

@@ -17,13 +17,18 @@ public struct SubscriptionAddedRule: Rule {
                 has — a view the baseline lacks proves nothing about what is new.
                 """,
             triggering: [
-                RuleExample("a new CSP purchase", Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct, csp]))),
+                RuleExample(
+                    "a new CSP purchase",
+                    Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct, csp])))
             ],
             nonTriggering: [
-                RuleExample("nothing new", Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct]))),
-                RuleExample("only in a view the baseline lacks",
-                            Scenario(baseline: Scenario.snapshot(partner: [direct]),
-                                     current: Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(3, view: .customer)]))),
+                RuleExample(
+                    "nothing new", Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct]))),
+                RuleExample(
+                    "only in a view the baseline lacks",
+                    Scenario(
+                        baseline: Scenario.snapshot(partner: [direct]),
+                        current: Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(3, view: .customer)]))),
             ])
     }
 
@@ -36,10 +41,12 @@ public struct SubscriptionAddedRule: Rule {
             for record in context.current.subscriptions(in: view).values {
                 guard !baselineIDs.contains(record.id), !context.isInvalid(record.id), reported.insert(record.id).inserted else { continue }
                 let merged = context.currentSubscriptions[record.id] ?? record
-                findings.append(Finding(
-                    rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
-                    message: "new subscription \(context.label(merged)) of \(context.tenantName(record.tenant)) with quantity \(merged.text(of: .quantity) ?? "?")",
-                    before: nil, after: merged.status?.canonicalName, source: record.source))
+                findings.append(
+                    Finding(
+                        rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
+                        message:
+                            "new subscription \(context.label(merged)) of \(context.tenantName(record.tenant)) with quantity \(merged.text(of: .quantity) ?? "?")",
+                        before: nil, after: merged.status?.canonicalName, source: record.source))
             }
         }
         return .evaluated(findings)

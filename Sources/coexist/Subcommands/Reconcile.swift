@@ -24,7 +24,9 @@ struct Reconcile: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The current export set: a directory or a file (repeatable).", valueName: "path"))
     var current: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Directory for the reports; '-' prints report.json to stdout and writes no file.", valueName: "dir"))
+    @Option(
+        name: .long, help: ArgumentHelp("Directory for the reports; '-' prints report.json to stdout and writes no file.", valueName: "dir")
+    )
     var out: String = "reports"
 
     @Option(name: .customLong("fail-on"), help: "Lowest severity that fails the run (exit 1): error, warning or info.")
@@ -61,9 +63,10 @@ struct Reconcile: ParsableCommand {
 
     func run() throws {
         let logger = StderrLogHandler.logger(verbose: verbose, quiet: quiet)
-        let file = try (config ?? ProcessInfo.processInfo.environment["COEXIST_CONFIG"]).map { path throws(CommandFailure) in
-            try ConfigurationFile.load(path: path)
-        } ?? ConfigurationFile()
+        let file =
+            try (config ?? ProcessInfo.processInfo.environment["COEXIST_CONFIG"]).map { path throws(CommandFailure) in
+                try ConfigurationFile.load(path: path)
+            } ?? ConfigurationFile()
 
         let loader = ExportSetLoader(logger: logger)
         let baselineSet: Snapshot
@@ -72,7 +75,8 @@ struct Reconcile: ParsableCommand {
             baselineSet = try loader.load(baseline, asOf: (baselineAsOf ?? asOf)?.date)
             currentSet = try loader.load(current, asOf: (currentAsOf ?? asOf)?.date)
         } catch {
-            throw CommandFailure(status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
+            throw CommandFailure(
+                status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
         }
 
         let now = Date()

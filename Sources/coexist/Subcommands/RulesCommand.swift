@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import CoexistRules
+import Foundation
 
 /// `coexist rules`: every rule with its id, severity and description.
 struct RulesCommand: ParsableCommand {

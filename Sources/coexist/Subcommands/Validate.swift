@@ -34,31 +34,43 @@ struct Validate: ParsableCommand {
             case .success(let report):
                 if !report.problems.isEmpty && status == .success { status = .findings }
                 let problems = report.problems.map { problem in
-                    JSONValue.object([("line", .number(String(problem.source.line))), ("column", .number(String(problem.column))),
-                                      ("message", .string("\(problem.kind.rawValue): \(problem.message)"))])
+                    JSONValue.object([
+                        ("line", .number(String(problem.source.line))), ("column", .number(String(problem.column))),
+                        ("message", .string("\(problem.kind.rawValue): \(problem.message)")),
+                    ])
                 }
                 let kinds = report.kinds.sorted { $0.key < $1.key }
                 for (index, (kind, records)) in kinds.enumerated() {
-                    entries.append(.object([
-                        ("file", .string(report.file)), ("kind", .string(kind.rawValue)), ("format", .string(report.format)),
-                        ("records", .number(String(records))), ("problems", .array(index == 0 ? problems : [])),
-                    ]))
+                    entries.append(
+                        .object([
+                            ("file", .string(report.file)), ("kind", .string(kind.rawValue)), ("format", .string(report.format)),
+                            ("records", .number(String(records))), ("problems", .array(index == 0 ? problems : [])),
+                        ]))
                     if !json { Terminal.out("\(report.file): \(kind) (\(report.format)), \(records) records") }
                 }
                 if !json {
                     for problem in report.problems {
-                        Terminal.out("\(problem.source.file):\(problem.source.line):\(problem.column): \(problem.kind.rawValue): \(problem.message)")
+                        Terminal.out(
+                            "\(problem.source.file):\(problem.source.line):\(problem.column): \(problem.kind.rawValue): \(problem.message)")
                     }
                 }
             case .failure(let error):
                 status = .invalidInput
                 let position = error.position ?? (line: 0, column: 0)
-                entries.append(.object([
-                    ("file", .string(error.file)), ("kind", .string("unknown")), ("format", .string("unknown")),
-                    ("records", .number("0")),
-                    ("problems", .array([.object([("line", .number(String(position.line))), ("column", .number(String(position.column))),
-                                                  ("message", .string(error.reason))])])),
-                ]))
+                entries.append(
+                    .object([
+                        ("file", .string(error.file)), ("kind", .string("unknown")), ("format", .string("unknown")),
+                        ("records", .number("0")),
+                        (
+                            "problems",
+                            .array([
+                                .object([
+                                    ("line", .number(String(position.line))), ("column", .number(String(position.column))),
+                                    ("message", .string(error.reason)),
+                                ])
+                            ])
+                        ),
+                    ]))
                 if !json { Terminal.error(error.description) }
             }
         }
