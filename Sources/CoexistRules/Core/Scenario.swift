@@ -105,9 +105,7 @@ public struct Scenario: Sendable {
         snapshot.licenses = licenses
         snapshot.relationships = relationships
         snapshot.partnerUsers = users
-        for id in snapshot.allSubscriptionIDs {
-            if let record = snapshot.mergedSubscriptions()[id] { snapshot.noteTenant(TenantInfo(id: record.tenant)) }
-        }
+        for record in snapshot.mergedSubscriptions().values { snapshot.noteTenant(TenantInfo(id: record.tenant)) }
         return snapshot
     }
 }
