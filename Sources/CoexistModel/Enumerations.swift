@@ -1,3 +1,5 @@
+import Foundation
+
 /// How enumerations are read from exports: case-insensitively, ignoring spaces, `_` and `-`.
 public protocol CanonicalEnum: CaseIterable, Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The canonical spelling written in reports.
@@ -12,22 +14,51 @@ extension CanonicalEnum {
 
     /// The value whose canonical name or alias matches `raw`; nil when none does.
     public init?(parsing raw: some StringProtocol) {
-        let key = canonicalKey(raw)
-        guard !key.isEmpty,
-            let match = Self.allCases.first(where: { value in
-                canonicalKey(value.canonicalName) == key || value.aliases.contains { canonicalKey($0) == key }
-            })
-        else { return nil }
+        guard let match = EnumLookup.table(for: Self.self)[canonicalKey(raw)] else { return nil }
         self = match
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.canonicalName < rhs.canonicalName }
 }
 
+/// The key → value tables of every ``CanonicalEnum``, built once per type: parsing runs for every
+/// enum value of every record, and rebuilding the keys each time cost more than reading the file.
+enum EnumLookup {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var tables: [ObjectIdentifier: Any] = [:]
+
+    static func table<E: CanonicalEnum>(for type: E.Type) -> [String: E] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let table = tables[ObjectIdentifier(type)] as? [String: E] { return table }
+        var table: [String: E] = [:]
+        for value in E.allCases {
+            for name in [value.canonicalName] + value.aliases where table[canonicalKey(name)] == nil {
+                table[canonicalKey(name)] = value
+            }
+        }
+        tables[ObjectIdentifier(type)] = table
+        return table
+    }
+}
+
 /// Lower case, without spaces, `_`, `-` and a leading apostrophe: the key header names and enum values match on.
 public func canonicalKey(_ raw: some StringProtocol) -> String {
+    var bytes = Substring(raw).utf8[...]
+    if bytes.first == UInt8(ascii: "'") { bytes = bytes.dropFirst() }
+    // ASCII fast path: lower-case and drop separators byte by byte.
+    if bytes.allSatisfy({ $0 < 0x80 }) {
+        return String(
+            decoding: bytes.compactMap { byte -> UInt8? in
+                switch byte {
+                case 0x20, 0x09, UInt8(ascii: "_"), UInt8(ascii: "-"): return nil
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte + 32
+                default: return byte
+                }
+            }, as: UTF8.self)
+    }
     var key = ""
-    for scalar in raw.unicodeScalars where scalar != " " && scalar != "_" && scalar != "-" && scalar != "\t" {
+    for scalar in Substring(raw).unicodeScalars where scalar != " " && scalar != "_" && scalar != "-" && scalar != "\t" {
         key.unicodeScalars.append(scalar)
     }
     if key.hasPrefix("'") { key.removeFirst() }

@@ -5,25 +5,32 @@ public struct GUID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `0F1E…`, `{0f1e…}` or `0f1e…`; nil when the text is not a GUID.
     public init?(parsing raw: some StringProtocol) {
-        var body = Substring(raw).trimmingWhitespace()
-        if body.hasPrefix("{") && body.hasSuffix("}") { body = body.dropFirst().dropLast() }
-        let utf8 = Array(body.utf8)
+        // Byte-level: this runs for every id of every record, so no trimming or arrays of Characters.
+        var utf8 = Substring(raw).utf8[...]
+        while let first = utf8.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D { utf8 = utf8.dropFirst() }
+        while let last = utf8.last, last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D { utf8 = utf8.dropLast() }
+        if utf8.first == UInt8(ascii: "{") && utf8.last == UInt8(ascii: "}") { utf8 = utf8.dropFirst().dropLast() }
         guard utf8.count == 36 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(36)
-        for (index, byte) in utf8.enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                out.append(byte)
-                continue
+        var valid = true
+        let text = String(unsafeUninitializedCapacity: 36) { buffer in
+            for (index, byte) in utf8.enumerated() {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    valid = valid && byte == UInt8(ascii: "-")
+                    buffer[index] = byte
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): buffer[index] = byte
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): buffer[index] = byte + 32
+                default:
+                    valid = false
+                    buffer[index] = UInt8(ascii: "0")
+                }
             }
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): out.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): out.append(byte + 32)
-            default: return nil
-            }
+            return 36
         }
-        text = String(decoding: out, as: UTF8.self)
+        guard valid else { return nil }
+        self.text = text
     }
 
     public static func < (lhs: GUID, rhs: GUID) -> Bool { lhs.text < rhs.text }
@@ -100,6 +107,10 @@ public struct PartnerID: Hashable, Comparable, Sendable, CustomStringConvertible
 extension Substring {
     /// The text without outer white space and newlines.
     public func trimmingWhitespace() -> Substring {
+        // Fast path: most values have no outer white space at all, or only ASCII white space.
+        let utf8 = self.utf8
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 { return self }
         var text = self
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
         while let last = text.last, last.isWhitespace { text = text.dropLast() }
@@ -109,5 +120,8 @@ extension Substring {
 
 extension String {
     /// The text without outer white space and newlines.
-    public func trimmingWhitespace() -> String { String(Substring(self).trimmingWhitespace()) }
+    public func trimmingWhitespace() -> String {
+        let trimmed = Substring(self).trimmingWhitespace()
+        return trimmed.count == count ? self : String(trimmed)
+    }
 }

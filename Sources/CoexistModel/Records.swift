@@ -132,22 +132,36 @@ public struct PartnerUser: Hashable, Sendable {
 /// Reads numbers as canonical files write them: `25`, `25.0`, `-3`, `12.50`, Excel's `'25`.
 /// Thousands separators and exponents are refused (SPEC §4.1).
 public func parseCanonicalDecimal(_ raw: some StringProtocol) -> Decimal? {
-    var text = Substring(raw).trimmingWhitespace()
-    if text.hasPrefix("'") { text = text.dropFirst() }
-    var sawDigit = false
+    // Hand-rolled: Decimal(string:locale:) with a Locale per call dominated CSV ingest.
+    var bytes = Substring(raw).trimmingWhitespace().utf8[...]
+    if bytes.first == UInt8(ascii: "'") { bytes = bytes.dropFirst() }
+    var negative = false
+    if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+        negative = sign == UInt8(ascii: "-")
+        bytes = bytes.dropFirst()
+    }
+    var significand: UInt64 = 0
+    var exponent = 0
+    var digits = 0
     var sawPoint = false
-    for (offset, scalar) in text.unicodeScalars.enumerated() {
-        switch scalar {
-        case "0"..."9": sawDigit = true
-        case "-", "+": guard offset == 0 else { return nil }
-        case ".":
-            guard !sawPoint, sawDigit else { return nil }
+    var fractionDigits = 0
+    for byte in bytes {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            digits += 1
+            guard digits <= 18 else { return nil }  // beyond any seat count or price; keeps UInt64 exact
+            significand = significand * 10 + UInt64(byte - 48)
+            if sawPoint { fractionDigits += 1 }
+        case UInt8(ascii: "."):
+            guard !sawPoint, digits > 0 else { return nil }
             sawPoint = true
-        default: return nil
+        default:
+            return nil
         }
     }
-    guard sawDigit, text.last != "." else { return nil }
-    return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
+    guard digits > 0, !(sawPoint && fractionDigits == 0) else { return nil }
+    exponent = -fractionDigits
+    return Decimal(sign: negative && significand != 0 ? .minus : .plus, exponent: exponent, significand: Decimal(significand))
 }
 
 /// Reads true/false/yes/no/1/0 (any case); nil for anything else.

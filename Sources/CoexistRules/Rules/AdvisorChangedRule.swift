@@ -4,7 +4,8 @@ import CoexistModel
 public struct AdvisorChangedRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let por = Advisor(partner: PartnerID(digits: "1234567"), kind: .por)
         let dpor = Advisor(partner: PartnerID(digits: "7654321"), kind: .dpor)
         let advised = Scenario.subscription(1, channel: .ea, advisors: [por, dpor])
@@ -46,7 +47,7 @@ public struct AdvisorChangedRule: Rule {
                             Scenario.subscription(2, advisors: [por]),
                         ]))),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }

@@ -4,7 +4,8 @@ import CoexistModel
 public struct CspVisibleToCustomerRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let csp = Scenario.subscription(1, channel: .csp, reseller: Scenario.partner)
         let direct = Scenario.subscription(2)
         func customerRow(_ record: Subscription, channel: Bool) -> Subscription {
@@ -47,7 +48,7 @@ public struct CspVisibleToCustomerRule: Rule {
                         baseline: baseline,
                         current: Scenario.snapshot(partner: [direct, csp], customer: [customerRow(direct, channel: false)])))
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.current.hasView(.customer) else { return .notEvaluated(reason: "the current export set has no customer view") }

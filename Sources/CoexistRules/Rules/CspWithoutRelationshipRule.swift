@@ -4,7 +4,8 @@ import CoexistModel
 public struct CspWithoutRelationshipRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let csp = Scenario.subscription(1, channel: .csp, reseller: Scenario.partner)
         func scenario(_ relationships: [Relationship], subscription: Subscription = csp) -> Scenario {
             Scenario(
@@ -33,7 +34,7 @@ public struct CspWithoutRelationshipRule: Rule {
                 RuleExample(
                     "another partner's CSP subscription", scenario([], subscription: csp.with { $0.reseller = Scenario.otherPartner })),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard let relationships = context.current.relationships else {

@@ -4,7 +4,8 @@ import CoexistModel
 public struct CustomerSubscriptionUnseenByPartnerRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let direct = Scenario.subscription(1)
         let customerOnly = Scenario.subscription(2, view: .customer)
         let baseline = Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(1, view: .customer)])
@@ -31,7 +32,7 @@ public struct CustomerSubscriptionUnseenByPartnerRule: Rule {
                         baseline: baseline,
                         current: Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(1, view: .customer)])))
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.current.hasView(.partner) else { return .notEvaluated(reason: "the current export set has no partner view") }

@@ -4,7 +4,8 @@ import CoexistModel
 public struct DirectNotReadOnlyRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let direct = Scenario.subscription(1, readOnly: true)
         let ownCSP = Scenario.subscription(2, channel: .csp, reseller: Scenario.partner, readOnly: false)
         return RuleDescription(
@@ -35,7 +36,7 @@ public struct DirectNotReadOnlyRule: Rule {
                     "direct read-only, own CSP writable",
                     Scenario(baseline: Scenario.snapshot(partner: [direct]), current: Scenario.snapshot(partner: [direct, ownCSP])))
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.current.hasView(.partner) else { return .notEvaluated(reason: "the current export set has no partner view") }

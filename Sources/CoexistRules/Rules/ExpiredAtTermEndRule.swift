@@ -4,7 +4,8 @@ import CoexistModel
 public struct ExpiredAtTermEndRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let ending = Scenario.subscription(1, end: "2026-11-01")
         return RuleDescription(
             id: "expired-at-term-end", defaultSeverity: .info,
@@ -36,7 +37,7 @@ public struct ExpiredAtTermEndRule: Rule {
                     "renewed and active",
                     Scenario(baseline: Scenario.snapshot(partner: [ending]), current: Scenario.snapshot(partner: [ending]))),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }

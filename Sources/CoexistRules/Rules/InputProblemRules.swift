@@ -25,7 +25,8 @@ private func withProblem(_ snapshot: Snapshot, _ problem: RecordProblem) -> Snap
 public struct DuplicateKeyRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let clean = Scenario.snapshot(partner: [Scenario.subscription(1)])
         let duplicate = RecordProblem(
             kind: .duplicateKey, source: Provenance(file: "partner.csv", line: 9), column: 1,
@@ -41,7 +42,7 @@ public struct DuplicateKeyRule: Rule {
                 """,
             triggering: [RuleExample("two records of one id disagree", Scenario(baseline: clean, current: withProblem(clean, duplicate)))],
             nonTriggering: [RuleExample("every id once", Scenario(baseline: clean, current: clean))])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         .evaluated(problemFindings(.duplicateKey, context, severity: description.defaultSeverity))
@@ -52,7 +53,8 @@ public struct DuplicateKeyRule: Rule {
 public struct InvalidValueRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let clean = Scenario.snapshot(partner: [Scenario.subscription(1)])
         let invalid = RecordProblem(
             kind: .invalidValue, source: Provenance(file: "partner.csv", line: 4), column: 37,
@@ -68,7 +70,7 @@ public struct InvalidValueRule: Rule {
                 """,
             triggering: [RuleExample("a quantity that is not a number", Scenario(baseline: clean, current: withProblem(clean, invalid)))],
             nonTriggering: [RuleExample("every value well-formed", Scenario(baseline: clean, current: clean))])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         .evaluated(problemFindings(.invalidValue, context, severity: description.defaultSeverity))

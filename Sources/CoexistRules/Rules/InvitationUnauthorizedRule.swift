@@ -4,7 +4,8 @@ import CoexistModel
 public struct InvitationUnauthorizedRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let users = [Scenario.user("alice@partner.example", .adminAgent), Scenario.user("hank@partner.example", .helpdeskAgent)]
         func scenario(_ relationship: Relationship, users: [PartnerUser]? = users) -> Scenario {
             Scenario(
@@ -36,7 +37,7 @@ public struct InvitationUnauthorizedRule: Rule {
                     "a delegated-admin relationship",
                     scenario(Scenario.relationship(type: .delegatedAdmin, invitedBy: "hank@partner.example"))),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard let current = context.current.relationships else {

@@ -5,7 +5,8 @@ import Foundation
 public struct LicenseMismatchRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let direct = Scenario.subscription(1, quantity: 25, sku: 7)
         let csp = Scenario.subscription(2, channel: .csp, quantity: 5, sku: 7, reseller: Scenario.partner)
         let baseline = Scenario.snapshot(partner: [direct], licenses: [Scenario.license(sku: 7, total: 25)])
@@ -35,7 +36,7 @@ public struct LicenseMismatchRule: Rule {
                     "suspended subscriptions do not count",
                     current([Scenario.license(sku: 7, total: 25)], [direct, csp.with { $0.status = .suspended }])),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard let licenses = context.current.licenses else {

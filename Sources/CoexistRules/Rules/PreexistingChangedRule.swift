@@ -4,7 +4,8 @@ import CoexistModel
 public struct PreexistingChangedRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let direct = Scenario.subscription(1)
         return RuleDescription(
             id: "preexisting-changed", defaultSeverity: .error,
@@ -54,7 +55,7 @@ public struct PreexistingChangedRule: Rule {
                         baseline: Scenario.snapshot(partner: [direct]),
                         current: Scenario.snapshot(partner: [direct.with { $0.startDate = ISODate(parsing: "2025-01-01T09:30:00Z") }]))),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }

@@ -4,7 +4,8 @@ import CoexistModel
 public struct PreexistingDeactivatedRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let active = Scenario.subscription(1, end: "2027-06-30")
         return RuleDescription(
             id: "preexisting-deactivated", defaultSeverity: .error,
@@ -49,7 +50,7 @@ public struct PreexistingDeactivatedRule: Rule {
                         baseline: Scenario.snapshot(partner: [active.with { $0.status = .suspended }]),
                         current: Scenario.snapshot(partner: [active.with { $0.status = .suspended }]))),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }

@@ -4,7 +4,8 @@ import CoexistModel
 public struct PreexistingMissingRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let direct = Scenario.subscription(1)
         let ownCSP = Scenario.subscription(2, channel: .csp, reseller: Scenario.partner)
         return RuleDescription(
@@ -36,7 +37,7 @@ public struct PreexistingMissingRule: Rule {
                     "the partner's own CSP subscription ends",
                     Scenario(baseline: Scenario.snapshot(partner: [direct, ownCSP]), current: Scenario.snapshot(partner: [direct]))),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }

@@ -4,7 +4,8 @@ import CoexistModel
 public struct QuantityChangedRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let direct = Scenario.subscription(1, quantity: 25)
         return RuleDescription(
             id: "quantity-changed", defaultSeverity: .info,
@@ -33,7 +34,7 @@ public struct QuantityChangedRule: Rule {
                         baseline: Scenario.snapshot(partner: [direct]),
                         current: Scenario.snapshot(partner: [direct.with { $0.quantity = parseCanonicalDecimal("25.0") }])))
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }

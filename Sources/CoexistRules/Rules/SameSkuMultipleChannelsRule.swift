@@ -4,7 +4,8 @@ import CoexistModel
 public struct SameSkuMultipleChannelsRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let direct = Scenario.subscription(1, sku: 7)
         let ours = Scenario.subscription(2, channel: .csp, sku: 7, reseller: Scenario.partner)
         let theirs = Scenario.subscription(3, channel: .csp, sku: 7, reseller: Scenario.otherPartner)
@@ -29,7 +30,7 @@ public struct SameSkuMultipleChannelsRule: Rule {
                     "the direct one was cancelled",
                     Scenario(baseline: baseline, current: Scenario.snapshot(partner: [direct.with { $0.status = .deleted }, ours]))),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         let active = context.currentSubscriptions.values.filter { $0.status?.isInService == true && $0.sku != nil }

@@ -4,7 +4,8 @@ import CoexistModel
 public struct SubscriptionAddedRule: Rule {
     public init() {}
 
-    public var description: RuleDescription {
+    // Built once per rule instance: evaluate() reads the id and severity in its hot loop.
+    public let description: RuleDescription = {
         let direct = Scenario.subscription(1)
         let csp = Scenario.subscription(2, channel: .csp, reseller: Scenario.partner)
         return RuleDescription(
@@ -30,7 +31,7 @@ public struct SubscriptionAddedRule: Rule {
                         baseline: Scenario.snapshot(partner: [direct]),
                         current: Scenario.snapshot(partner: [direct], customer: [Scenario.subscription(3, view: .customer)]))),
             ])
-    }
+    }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
