@@ -122,6 +122,6 @@ extension String {
     /// The text without outer white space and newlines.
     public func trimmingWhitespace() -> String {
         let trimmed = Substring(self).trimmingWhitespace()
-        return trimmed.count == count ? self : String(trimmed)
+        return trimmed.utf8.count == utf8.count ? self : String(trimmed)
     }
 }

@@ -45,20 +45,27 @@ public struct CSVWriter: Sendable {
             return digits
         case .text(let raw):
             var value = raw
-            if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r", "\n"].contains(first) {
+            if let first = value.utf8.first,
+                [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D, 0x0A].contains(first)
+            {
                 value = "'" + value
             }
+            // Byte scan instead of Foundation's range(of:): this runs for every cell of a 1M-row report.
+            let delimiterByte = delimiter.asciiValue ?? UInt8(ascii: ",")
+            let utf8 = value.utf8
             let needsQuotes =
-                value.contains(delimiter) || value.contains("\"") || value.contains("\n") || value.contains("\r")
-                || value.first == " " || value.last == " "
+                utf8.contains { $0 == delimiterByte || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+                || utf8.first == 0x20 || utf8.last == 0x20
             guard needsQuotes else { return value }
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            var quoted = [UInt8]()
+            quoted.reserveCapacity(utf8.count + 2)
+            quoted.append(UInt8(ascii: "\""))
+            for byte in utf8 {
+                if byte == UInt8(ascii: "\"") { quoted.append(byte) }
+                quoted.append(byte)
+            }
+            quoted.append(UInt8(ascii: "\""))
+            return String(decoding: quoted, as: UTF8.self)
         }
-    }
-}
-
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
