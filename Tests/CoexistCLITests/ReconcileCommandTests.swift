@@ -204,3 +204,84 @@ struct OtherCommandTests {
         #expect(result.stdout.contains("reconcile"))
     }
 }
+
+@Suite("Determinism")
+struct DeterminismTests {
+    /// The findings and changes without their evidence positions, which move when rows move.
+    private func essence(_ directory: URL) throws -> [String] {
+        let data = try Data(contentsOf: directory.appendingPathComponent("report.json"))
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]]).map { finding in
+            ["rule", "severity", "tenantId", "subscriptionId", "skuId", "message", "before", "after"]
+                .map { "\(finding[$0] ?? "-")" }.joined(separator: "|")
+        }
+        let changes = try #require(report["changes"] as? [[String: Any]]).map { change in
+            let fields = (change["fields"] as? [[String: Any]] ?? []).map {
+                "\($0["field"] ?? "")=\($0["before"] ?? "-")>\($0["after"] ?? "-")"
+            }
+            return "\(change["tenantId"] ?? "")|\(change["subscriptionId"] ?? "")|\(change["kind"] ?? "")|\(fields.joined(separator: ","))"
+        }
+        return findings + changes
+    }
+
+    @Test("shuffled rows and renamed files give the same findings and changes")
+    func orderDoesNotMatter() throws {
+        let work = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let shuffled = work.appendingPathComponent("current")
+        try FileManager.default.createDirectory(at: shuffled, withIntermediateDirectories: true)
+        let source = CLIRunner.root.appendingPathComponent("SampleData/current")
+        for (index, name) in try FileManager.default.contentsOfDirectory(atPath: source.path).sorted().reversed().enumerated() {
+            var text = try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8)
+            if name == "partner-center-subscriptions.csv" {
+                // Reverse the records (none of this file's quoted fields spans lines at a record start).
+                var records: [String] = []
+                var current = ""
+                var quotes = 0
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    current += current.isEmpty ? String(line) : "\n" + line
+                    quotes += line.filter { $0 == "\"" }.count
+                    if quotes % 2 == 0 {
+                        records.append(current)
+                        current = ""
+                    }
+                }
+                let header = records.removeFirst()
+                text = ([header] + records.filter { !$0.isEmpty }.reversed()).joined(separator: "\n") + "\n"
+            }
+            // A new name changes the order in which files are read.
+            try text.write(to: shuffled.appendingPathComponent("\(9 - index)-\(name)"), atomically: true, encoding: .utf8)
+        }
+        let first = work.appendingPathComponent("a")
+        let second = work.appendingPathComponent("b")
+        _ = try CLIRunner.run([
+            "reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", first.path, "-q",
+        ])
+        _ = try CLIRunner.run(["reconcile", "--baseline", "SampleData/baseline", "--current", shuffled.path, "--out", second.path, "-q"])
+        let expected = try essence(first)
+        #expect(!expected.isEmpty)
+        #expect(try essence(second) == expected)
+    }
+
+    @Test("an empty environment (cron) gives the same reports")
+    func emptyEnvironment() throws {
+        let work = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let first = work.appendingPathComponent("a")
+        let second = work.appendingPathComponent("b")
+        _ = try CLIRunner.run([
+            "reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", first.path, "-q",
+        ])
+        let result = try CLIRunner.run(
+            ["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", second.path, "-q"],
+            environment: [:])
+        #expect(result.status == 1)
+        #expect(try essence(second) == essence(first))
+        let md = { (url: URL) in
+            try String(contentsOf: url.appendingPathComponent("summary.md"), encoding: .utf8).split(separator: "\n").filter {
+                !$0.contains("Generated")
+            }
+        }
+        #expect(try md(second) == md(first))
+    }
+}

@@ -15,7 +15,8 @@ struct Reconcile: ParsableCommand {
             report.json, summary.md, findings.csv, changes.csv, report.html.
 
             Example:
-              coexist reconcile --baseline SampleData/baseline --current SampleData/current --out reports
+              coexist reconcile --baseline SampleData/baseline \\
+                                --current SampleData/current --out reports
             """)
 
     @Option(name: .long, help: ArgumentHelp("The baseline export set: a directory or a file (repeatable).", valueName: "path"))
