@@ -1,0 +1,18 @@
+// swift-tools-version: 6.0
+// libFuzzer targets for coexist's readers. Built only by scripts/fuzz (with -sanitize=fuzzer), never by
+// the root package's `swift build`: libFuzzer supplies `main`, so these targets are libraries of code
+// compiled with -parse-as-library.
+import PackageDescription
+
+let fuzzFlags: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+
+let package = Package(
+    name: "coexist-fuzz",
+    dependencies: [.package(name: "coexist", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "FuzzCSV", dependencies: [.product(name: "CoexistKit", package: "coexist")], swiftSettings: fuzzFlags),
+        .executableTarget(
+            name: "FuzzXML", dependencies: [.product(name: "CoexistKit", package: "coexist")], swiftSettings: fuzzFlags),
+    ]
+)
