@@ -154,23 +154,34 @@ public struct Snapshot: Sendable {
     /// not carry filled from the customer view, then the tenant's own list. A subscription known only
     /// from the customer view is Direct unless its row names a channel (SPEC §4.1).
     public func mergedSubscriptions() -> [SubscriptionID: Subscription] {
-        var merged: [SubscriptionID: Subscription] = [:]
-        for view in SubscriptionView.allCases.sorted() {
+        let present = SubscriptionView.allCases.sorted().filter { views[$0] != nil }
+        guard let first = present.first else { return [:] }
+        // Start from the highest-priority view's dictionary as it is (copy-on-write shares it) and
+        // touch only the records other views add to: the common one-view case copies nothing.
+        var merged = views[first] ?? [:]
+        if first == .customer { merged = merged.mapValues(\.assumingDirectWhenUnnamed) }
+        for view in present.dropFirst() {
             for (id, record) in views[view] ?? [:] {
-                guard var existing = merged[id] else {
-                    var first = record
-                    if view == .customer && !first.carries(.channel) {
-                        first.channel = .direct
-                        first.carried.insert(.channel)
-                    }
-                    merged[id] = first
-                    continue
+                if var existing = merged[id] {
+                    existing.fill(from: record)
+                    merged[id] = existing
+                } else {
+                    merged[id] = view == .customer ? record.assumingDirectWhenUnnamed : record
                 }
-                existing.fill(from: record)
-                merged[id] = existing
             }
         }
         return merged
+    }
+}
+
+extension Subscription {
+    /// A customer-view record that names no channel is Direct (SPEC §4.1).
+    var assumingDirectWhenUnnamed: Subscription {
+        guard !carries(.channel) else { return self }
+        var record = self
+        record.channel = .direct
+        record.carried.insert(.channel)
+        return record
     }
 }
 

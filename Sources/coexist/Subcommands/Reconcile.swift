@@ -73,8 +73,8 @@ struct Reconcile: ParsableCommand {
         let baselineSet: Snapshot
         let currentSet: Snapshot
         do {
-            baselineSet = try loader.load(baseline, asOf: (baselineAsOf ?? asOf)?.date)
-            currentSet = try loader.load(current, asOf: (currentAsOf ?? asOf)?.date)
+            (baselineSet, currentSet) = try loader.loadPair(
+                baseline: baseline, baselineAsOf: (baselineAsOf ?? asOf)?.date, current: current, currentAsOf: (currentAsOf ?? asOf)?.date)
         } catch {
             throw CommandFailure(
                 status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
