@@ -55,8 +55,9 @@ struct CanonicalCSVReader {
         }
         let headerKeys = reader.header.map { canonicalKey($0) }
         switch outcome {
-        case .subscriptions(let defaultView, _):
-            content.declare(defaultView == .partner ? .partnerSubscriptions : .customerSubscriptions)
+        case .subscriptions(let defaultView, let perRowView):
+            // With a View column the rows say which views the file holds; an empty file holds the default.
+            if !perRowView { content.declare(ExportKind.subscriptions(of: defaultView)) }
         case .single(let kind):
             content.declare(kind)
         case .ambiguous, .none:
@@ -97,6 +98,9 @@ struct CanonicalCSVReader {
             case .ambiguous, .none:
                 break
             }
+        }
+        if case .subscriptions(let defaultView, true) = outcome, content.kinds.isEmpty {
+            content.declare(ExportKind.subscriptions(of: defaultView))
         }
         return content
     }

@@ -89,6 +89,10 @@ struct FormatDispatcher {
         let list = JSONListReader(
             tokenizer: try JSONTokenizer(path: path, displayName: displayName), listKeys: MappedJSONReader.listKeys(context.layouts))
         let first = try list.nextItem()
+        // coexist's own mapping and language files may sit beside the exports: not exports, skipped.
+        if list.isSingleResource, first?.member("coexistMapping") != nil || first?.member("coexistLanguage") != nil {
+            return nil
+        }
         let layouts = context.layouts.filter { $0.syntax == .json }
         let chosen: [Layout]
         if let first {

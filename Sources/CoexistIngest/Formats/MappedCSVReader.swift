@@ -15,16 +15,14 @@ struct MappedCSVReader {
         self.layout = layout
         self.language = language
         self.header = header
-        var translated = 0
-        let keys = header.map { name -> String in
-            if let english = language?.english(name) {
-                translated += 1
-                return canonicalKey(english)
-            }
-            return canonicalKey(name)
+        let keys = header.map { canonicalKey($0) }
+        let translated = header.map { name in language?.english(name).map { canonicalKey($0) } }
+        translatedHeaders = translated.compactMap { $0 }.count
+        // A source names the header as written; failing that, as the language translates it.
+        positions = layout.fields.map { field in
+            let key = canonicalKey(field.source)
+            return keys.firstIndex(of: key) ?? translated.firstIndex(of: key)
         }
-        translatedHeaders = translated
-        positions = layout.fields.map { keys.firstIndex(of: canonicalKey($0.source)) }
     }
 
     /// The `recognizeBy` sources the header lacks.

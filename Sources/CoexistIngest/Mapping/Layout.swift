@@ -11,10 +11,12 @@ struct Layout: Sendable {
         case csv, json, xml
     }
 
-    /// What a source gives: its value, or the first GUID inside it (`/customers/<id>/subscriptions`).
-    enum Take: String, Sendable {
+    /// What a source gives: its value, the first GUID inside it (`/customers/<id>/subscriptions`), or
+    /// the calendar day of a date-time (Partner Center's inclusive `commitmentEndDate` at `T00:00:00Z`).
+    enum Take: String, Sendable, CaseIterable {
         case value
         case firstGUID = "first-guid"
+        case date
     }
 
     /// Where a source goes.
@@ -102,6 +104,6 @@ struct Layout: Sendable {
 
     /// The sources that feed `column`, in order.
     func sources(of column: CanonicalColumn) -> [Field] {
-        fields.filter { $0.target == .column(column, .value) || $0.target == .column(column, .firstGUID) }
+        fields.filter { field in Take.allCases.contains { field.target == .column(column, $0) } }
     }
 }

@@ -113,7 +113,7 @@ extension Layout {
                 if let takeNode = parts.first(where: { $0.key == "take" }) {
                     let text = try reader.string(takeNode.value, "take")
                     guard let parsed = Take(rawValue: text) else {
-                        throw reader.error(takeNode.value, "take \"\(text)\" must be \"value\" or \"first-guid\"")
+                        throw reader.error(takeNode.value, "take \"\(text)\" must be \"value\", \"first-guid\" or \"date\"")
                     }
                     take = parsed
                 }

@@ -45,7 +45,11 @@ struct RecordBuilder {
             }
             guard let (found, take) = chosen else { continue }
             var text = found.text
-            if take == .firstGUID { text = firstGUID(in: text)?.text ?? "" }
+            switch take {
+            case .value: break
+            case .firstGUID: text = firstGUID(in: text)?.text ?? ""
+            case .date: if let date = ISODate(parsing: text) { text = date.calendarDay.description }
+            }
             raw.set(column, translator.translate(text, column), at: found.column)
         }
         for (column, text) in layout.constants where raw[column] == nil {

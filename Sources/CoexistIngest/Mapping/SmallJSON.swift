@@ -84,7 +84,9 @@ struct SmallJSON {
         for member in try object(node, "values") {
             let column = try column(member.value, member.key, "values")
             for entry in try object(member.value, "values.\(member.key)") {
-                table[column, default: [:]][entry.key] = try scalar(entry.value, "values.\(member.key).\(entry.key)")
+                let target = try scalar(entry.value, "values.\(member.key).\(entry.key)")
+                // "?" (as `mapping init` writes it): not decided yet, so the value stays invalid until it is.
+                if target != "?" { table[column, default: [:]][entry.key] = target }
             }
         }
         return table
