@@ -77,6 +77,23 @@ struct MappingTests {
         }
     }
 
+    @Test("a header that fits two canonical kinds is settled by a mapping")
+    func mappingSettlesAmbiguity() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let file = try scratch.write(
+            "both.csv", "TenantId,SubscriptionId,OfferId,Quantity,Status,SkuId,TotalLicenses\n\(tenant),\(sub1),X,3,active,\(sub1),4\n")
+        #expect(throws: IngestError.self) { try ExportSetLoader(logger: Logger(label: "test")).load([file]) }
+        let mapping = try scratch.write(
+            "m.json",
+            #"{"coexistMapping": 1, "format": "pools", "kind": "customer-licenses", "source": "csv", "fields": {"TenantId": "TenantId", "SkuId": "SkuId", "TotalLicenses": "TotalLicenses", "SubscriptionId": null}}"#
+        )
+        var options = IngestOptions()
+        try options.addMapping(path: mapping)
+        let snapshot = try ExportSetLoader(logger: Logger(label: "test"), options: options).load([file])
+        #expect(snapshot.licenses?.first?.total == 4 && snapshot.subscriptionRecordCount == 0)
+    }
+
     @Test("German canonical headers, decimal comma, German dates and values")
     func germanCanonical() throws {
         let scratch = try Scratch()

@@ -21,6 +21,8 @@ struct FileContent {
     var language: String?
     /// How the file's columns were read, for `coexist validate`.
     var columns: [ColumnUse] = []
+    /// Graph owner tenants without an MPN id, noticed once each.
+    private var unmappedOwners: Set<TenantID> = []
 
     private let decoder: RecordDecoder
 
@@ -43,7 +45,15 @@ struct FileContent {
             case .partnerSubscriptions, .customerSubscriptions, .tenantSubscriptions:
                 let tenant = try decoder.tenant(raw)
                 tenants.append(tenant)
-                subscriptions.append(try decodeSubscription(raw, tenant: tenant.id, view: kind.view ?? .partner))
+                let subscription = try decodeSubscription(raw, tenant: tenant.id, view: kind.view ?? .partner)
+                if let owner = subscription.ownerTenant, !subscription.carries(.resellerPartnerId),
+                    unmappedOwners.insert(owner).inserted
+                {
+                    notices.append(
+                        "\(file): partner tenant \(owner) created subscriptions here but is not in the configuration's "
+                            + "partnerTenants: their reseller is unknown")
+                }
+                subscriptions.append(subscription)
             case .customerLicenses:
                 let tenant = try decoder.tenant(raw)
                 tenants.append(tenant)

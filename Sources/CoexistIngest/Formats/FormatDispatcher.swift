@@ -15,8 +15,14 @@ struct FormatDispatcher {
         let reader = try CSVReader(path: path, displayName: displayName)
         let header = reader.header
         let canonical = CanonicalCSVReader(header: header)
-        if case .ambiguous(let kinds) = canonical.outcome { throw .ambiguous(file: displayName, kinds: kinds.map(\.rawValue)) }
         if canonical.isRecognized { return try canonical.read(reader, decoder: context.decoder) }
+        let user = context.layouts.filter { !$0.isBuiltIn && $0.syntax == .csv }
+        if case .ambiguous(let kinds) = canonical.outcome {
+            // The error asks for a mapping: one that fits settles it.
+            let fits = candidates(user, header: header, languages: false).filter(\.matches).sorted { $0.score > $1.score }
+            guard let best = fits.first else { throw .ambiguous(file: displayName, kinds: kinds.map(\.rawValue)) }
+            return try best.read(reader, context: context)
+        }
         let localized = context.languages.map { CanonicalCSVReader(header: header, language: $0) }.filter {
             $0.translatedHeaders > 0 && $0.isRecognized
         }
@@ -29,7 +35,6 @@ struct FormatDispatcher {
             }
             return try first.read(reader, decoder: context.decoder)
         }
-        let user = context.layouts.filter { !$0.isBuiltIn && $0.syntax == .csv }
         let builtin = context.layouts.filter { $0.isBuiltIn && $0.syntax == .csv }
         let levels = [
             candidates(user, header: header, languages: false), candidates(user, header: header, languages: true),
@@ -76,7 +81,8 @@ struct FormatDispatcher {
             return "the header does not fit \(owner): it lacks \(missing.joined(separator: ", "))"
         }
         guard case .none(let guess, let missing) = canonical.outcome, guess != nil, !missing.isEmpty else {
-            return CanonicalSignature.expectation(bestGuess: nil, missing: []) + "; or a Microsoft export (README, \"Input formats\")"
+            return CanonicalSignature.expectation(bestGuess: nil, missing: [])
+                + "; or a Microsoft export (README, \"Input formats\"); for another layout write a mapping (coexist mapping init <file>)"
         }
         let named = missing.map { $0.name + closest($0.name) }
         return "looks like \(guess.map(\.rawValue) ?? "an export") but lacks \(named.joined(separator: ", ")); "
