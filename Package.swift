@@ -29,7 +29,9 @@ let package = Package(
                 "CoexistModel", "CLibXML2",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // Microsoft's formats as layouts, the language files and the offer → SKU catalogue (data, not code).
+            resources: [.copy("Resources")]
         ),
         // The rules of SPEC §4, one file each, and the engine that runs them in order.
         .target(name: "CoexistRules", dependencies: ["CoexistModel"]),

@@ -9,6 +9,10 @@ public struct FileReport: Sendable {
     /// Records per kind; one file may hold several kinds.
     public let kinds: [ExportKind: Int]
     public let problems: [RecordProblem]
+    /// The language the file was read in (`de`), nil for English.
+    public let language: String?
+    /// How each column (JSON/XML: each mapped path) was read.
+    public let columns: [ColumnUse]
 }
 
 /// Reads an export set — a directory or a list of files — into a ``Snapshot``.
@@ -17,9 +21,11 @@ public struct FileReport: Sendable {
 /// throws ``IngestError``; a record with a bad value becomes a ``RecordProblem`` and the rest is read.
 public struct ExportSetLoader: Sendable {
     private let logger: Logger
+    private let options: IngestOptions
 
-    public init(logger: Logger) {
+    public init(logger: Logger, options: IngestOptions = IngestOptions()) {
         self.logger = logger
+        self.options = options
     }
 
     /// Extensions of files that must be recognized: anything else unrecognized is skipped with a notice.
@@ -27,8 +33,9 @@ public struct ExportSetLoader: Sendable {
 
     /// Loads every file of the set and merges them. `asOf` overrides the files' own `exportedAt`.
     public func load(_ paths: [String], asOf: ISODate? = nil) throws(IngestError) -> Snapshot {
+        let dispatcher = FormatDispatcher(context: try IngestContext(options))
         var snapshot = Snapshot()
-        for content in try readAll(paths) {
+        for content in try readAll(paths, dispatcher) {
             merge(content, into: &snapshot)
         }
         if let asOf { snapshot.asOf = asOf }
@@ -37,14 +44,18 @@ public struct ExportSetLoader: Sendable {
 
     /// Reads each file alone, for `coexist validate`; a file that cannot be read is returned as its error.
     public func inspect(_ paths: [String]) throws(IngestError) -> [Result<FileReport, IngestError>] {
-        try expand(paths).compactMap { file -> Result<FileReport, IngestError>? in
+        let dispatcher = FormatDispatcher(context: try IngestContext(options))
+        return try expand(paths).compactMap { file -> Result<FileReport, IngestError>? in
             do throws(IngestError) {
-                guard let content = try read(file) else { return nil }
+                guard let content = try read(file, dispatcher) else { return nil }
                 // Merging the file alone also finds the ids it repeats with different values.
                 var alone = Snapshot()
                 merge(content, into: &alone)
                 let problems = alone.problems.sorted { ($0.source, $0.column) < ($1.source, $1.column) }
-                return .success(FileReport(file: content.file, format: content.format, kinds: content.kinds, problems: problems))
+                return .success(
+                    FileReport(
+                        file: content.file, format: content.format, kinds: content.kinds, problems: problems,
+                        language: content.language, columns: content.columns))
             } catch {
                 return .failure(error)
             }
@@ -93,21 +104,21 @@ public struct ExportSetLoader: Sendable {
         return files
     }
 
-    private func readAll(_ paths: [String]) throws(IngestError) -> [FileContent] {
+    private func readAll(_ paths: [String], _ dispatcher: FormatDispatcher) throws(IngestError) -> [FileContent] {
         var contents: [FileContent] = []
         for file in try expand(paths) {
-            if let content = try read(file) { contents.append(content) }
+            if let content = try read(file, dispatcher) { contents.append(content) }
         }
         return contents
     }
 
     /// Reads one file; nil when it is not an export and may be skipped (a README, a picture).
-    func read(_ file: ExportFile) throws(IngestError) -> FileContent? {
+    func read(_ file: ExportFile, _ dispatcher: FormatDispatcher) throws(IngestError) -> FileContent? {
         let isData = ExportSetLoader.dataExtensions.contains((file.path as NSString).pathExtension.lowercased())
         let head = try readHead(file)
         let content: FileContent?
         do throws(IngestError) {
-            content = try readRecognized(file, head: head, isData: isData)
+            content = try readRecognized(file, head: head, isData: isData, dispatcher)
         } catch {
             // A file that is not text and does not claim to be data is someone's picture or notes.
             if !isData, case .notText = error {
@@ -126,41 +137,19 @@ public struct ExportSetLoader: Sendable {
         return content
     }
 
-    private func readRecognized(_ file: ExportFile, head: [UInt8], isData: Bool) throws(IngestError) -> FileContent? {
+    private func readRecognized(_ file: ExportFile, head: [UInt8], isData: Bool, _ dispatcher: FormatDispatcher) throws(IngestError)
+        -> FileContent?
+    {
         switch Sniffer.guess(head) {
         case .empty:
             if isData { throw .unrecognized(file: file.displayName, reason: "the file is empty") }
             return nil
         case .xml:
-            let handler = CanonicalXMLHandler(file: file.displayName)
-            do {
-                try XMLStreamReader.parse(path: file.path, displayName: file.displayName, handler: handler)
-            } catch let error as IngestError {
-                throw error
-            } catch let error as CanonicalXMLHandler.NotCanonical {
-                guard isData else { return nil }
-                throw .unrecognized(file: file.displayName, reason: "XML root element <\(error.root)> is not <coexistExport>")
-            } catch {
-                throw .unreadable(file: file.displayName, reason: "\(error)")
-            }
-            return handler.content
+            return try dispatcher.readXML(path: file.path, displayName: file.displayName, isData: isData)
         case .json:
-            guard isData else { return nil }
-            throw .unrecognized(file: file.displayName, reason: "a JSON document of a shape coexist does not know")
+            return try dispatcher.readJSON(path: file.path, displayName: file.displayName, isData: isData)
         case .text:
-            let reader = try CSVReader(path: file.path, displayName: file.displayName)
-            let canonical = CanonicalCSVReader(header: reader.header)
-            switch canonical.outcome {
-            case .ambiguous(let kinds):
-                throw .ambiguous(file: file.displayName, kinds: kinds.map(\.rawValue))
-            case .none(let guess, let missing):
-                guard isData else { return nil }
-                throw .unrecognized(
-                    file: file.displayName,
-                    reason: CanonicalSignature.expectation(bestGuess: guess, missing: missing))
-            case .subscriptions, .single:
-                return try canonical.read(reader)
-            }
+            return try dispatcher.readCSV(path: file.path, displayName: file.displayName, isData: isData)
         }
     }
 

@@ -21,13 +21,18 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     case unrecognized(file: String, reason: String)
     /// A header that fits two kinds equally well; the user has to say which with a mapping.
     case ambiguous(file: String, kinds: [String])
+    /// A mapping, language or offer catalogue file that cannot be used (a typo, an unknown field).
+    case invalidMapping(file: String, line: Int, column: Int, reason: String)
+    /// A per-customer export that does not say which tenant it is about (SPEC §2.3).
+    case tenantUnknown(file: String, format: String)
 
     /// The file the error is about.
     public var file: String {
         switch self {
         case .unreadable(let file, _), .notText(let file, _, _, _), .malformedCSV(let file, _, _, _),
             .malformedJSON(let file, _, _, _), .malformedXML(let file, _, _, _),
-            .refusedXML(let file, _, _, _), .unrecognized(let file, _), .ambiguous(let file, _):
+            .refusedXML(let file, _, _, _), .unrecognized(let file, _), .ambiguous(let file, _),
+            .invalidMapping(let file, _, _, _), .tenantUnknown(let file, _):
             return file
         }
     }
@@ -37,9 +42,9 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notText(_, let line, let column, _), .malformedCSV(_, let line, let column, _),
             .malformedJSON(_, let line, let column, _), .malformedXML(_, let line, let column, _),
-            .refusedXML(_, let line, let column, _):
+            .refusedXML(_, let line, let column, _), .invalidMapping(_, let line, let column, _):
             return (line, column)
-        case .unreadable, .unrecognized, .ambiguous:
+        case .unreadable, .unrecognized, .ambiguous, .tenantUnknown:
             return nil
         }
     }
@@ -57,6 +62,10 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ambiguous(_, let kinds):
             return "the header fits \(kinds.joined(separator: " and ")) equally well; "
                 + "add a mapping file that says which kind this is"
+        case .invalidMapping(_, _, _, let reason): return "invalid mapping: \(reason)"
+        case .tenantUnknown(_, let format):
+            return "a \(format) export does not say which tenant it is about: put the tenant id (GUID) in the file's "
+                + "name (e.g. subscriptions-<tenant id>.csv) or its folder's name, or pass --tenant <tenant id>"
         }
     }
 

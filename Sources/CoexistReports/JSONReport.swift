@@ -61,6 +61,12 @@ public enum JSONReport {
                             ("evaluated", .bool(evaluation.evaluated)),
                         ]
                         if let reason = evaluation.reason { members.append(("reason", .string(reason))) }
+                        if !evaluation.notEvaluatedTenants.isEmpty {
+                            let tenants = evaluation.notEvaluatedTenants.sorted { $0.key < $1.key }.map { tenant, reason in
+                                JSONValue.object([("tenantId", .string(tenant.description)), ("reason", .string(reason))])
+                            }
+                            members.append(("notEvaluatedFor", .array(tenants)))
+                        }
                         return .object(members)
                     })
             ),

@@ -29,6 +29,15 @@ public enum MarkdownSummary {
                 out += "| `\(evaluation.id)` | \(evaluation.severity) | \(cell(evaluation.reason ?? "")) |\n"
             }
         }
+        let partial = result.run.evaluations.filter { !$0.notEvaluatedTenants.isEmpty }
+        if !partial.isEmpty {
+            out += "\n## Rules not evaluated for some tenants\n\n| rule | tenant | why |\n|---|---|---|\n"
+            for evaluation in partial {
+                for (tenant, reason) in evaluation.notEvaluatedTenants.sorted(by: { $0.key < $1.key }) {
+                    out += "| `\(evaluation.id)` | \(cell(result.name(of: tenant))) | \(cell(reason)) |\n"
+                }
+            }
+        }
 
         let byRule = Dictionary(grouping: result.run.findings, by: \.rule)
         if !byRule.isEmpty {

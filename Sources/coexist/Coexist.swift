@@ -16,7 +16,7 @@ struct Coexist: ParsableCommand {
             3 nothing audited, 4 internal or storage failure, 5 incomplete, 75 store locked.
             """,
         version: version,
-        subcommands: [Reconcile.self, Validate.self, RulesCommand.self],
+        subcommands: [Reconcile.self, Validate.self, RulesCommand.self, MappingCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -8,8 +8,14 @@ struct ConfigurationFile {
     var rules = RuleConfiguration()
     var partnerIDs: Set<PartnerID> = []
     var failOn: Severity?
+    /// How to read real-world exports (docs/formats.md): mapping, language and catalogue files (paths
+    /// relative to the configuration file) and partner tenant GUID → MPN id.
+    var ingest = IngestSettings()
 
-    private static let knownKeys: Set<String> = ["partnerIds", "failOn", "allowedInviterRoles", "protectedFields", "rules"]
+    private static let knownKeys: Set<String> = [
+        "partnerIds", "failOn", "allowedInviterRoles", "protectedFields", "rules",
+        "partnerTenants", "mappings", "languages", "offerCatalogues",
+    ]
 
     /// Reads and checks the file; every mistake is a usage error naming the file and the key.
     static func load(path: String) throws(CommandFailure) -> ConfigurationFile {
@@ -59,6 +65,7 @@ struct ConfigurationFile {
                 return field
             }
         }
+        try file.ingest.read(root, relativeTo: (path as NSString).deletingLastPathComponent, fail: fail)
         if let value = root["rules"] {
             guard let map = value as? [String: Any] else { throw fail("rules must map rule ids to error, warning, info or off") }
             for (id, setting) in map.sorted(by: { $0.key < $1.key }) {

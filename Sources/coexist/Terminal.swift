@@ -10,6 +10,11 @@ enum Terminal {
         print(line)
     }
 
+    /// Prints a note to stderr (advice that is not an error).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data(("coexist: " + message + "\n").utf8))
+    }
+
     /// Prints an error to stderr, prefixed so it stands out in cron mail.
     static func error(_ message: String) {
         let text = message.hasPrefix("Error:") ? message : "coexist: error: \(message)"

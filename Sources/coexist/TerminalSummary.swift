@@ -16,6 +16,11 @@ enum TerminalSummary {
         for evaluation in result.notEvaluated {
             Terminal.out("  not evaluated: \(evaluation.id) (\(evaluation.severity)): \(evaluation.reason ?? "")")
         }
+        for evaluation in result.run.evaluations where !evaluation.notEvaluatedTenants.isEmpty {
+            for (tenant, reason) in evaluation.notEvaluatedTenants.sorted(by: { $0.key < $1.key }) {
+                Terminal.out("  not evaluated for \(result.name(of: tenant)): \(evaluation.id): \(reason)")
+            }
+        }
         let serious = result.run.findings.filter { $0.severity >= .warning }.sorted { $0.severity > $1.severity }
         if !serious.isEmpty {
             Terminal.out("")

@@ -33,6 +33,29 @@ struct RuleEngineTests {
         #expect(result.evaluations.first { $0.id == "preexisting-missing" }?.evaluated == true)
     }
 
+    @Test("a SKU no source resolves makes the SKU rules not evaluated for that tenant only")
+    func unknownSku() {
+        let known = Scenario.subscription(1, quantity: 5, sku: 7)
+        var unknown = Scenario.subscription(2, channel: .csp, quantity: 3, reseller: Scenario.partner)
+        unknown.sku = nil
+        unknown.offerName = "Dynamics 365 Business Central Essentials"
+        let otherTenant = Scenario.subscription(3, tenant: 2, quantity: 2, sku: 8)
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: [known]),
+            current: Scenario.snapshot(
+                partner: [known, unknown, otherTenant],
+                licenses: [Scenario.license(sku: 7, total: 9), Scenario.license(tenant: 2, sku: 8, total: 4)]))
+        let result = run(scenario)
+        for id in ["license-mismatch", "same-sku-multiple-channels"] {
+            let evaluation = result.evaluations.first { $0.id == id }
+            #expect(evaluation?.evaluated == true, "\(id)")
+            #expect(evaluation?.notEvaluatedTenants.keys.sorted() == [Scenario.tenant(1)], "\(id)")
+            #expect(evaluation?.notEvaluatedTenants[Scenario.tenant(1)]?.contains("Business Central") == true, "\(id)")
+        }
+        let mismatches = result.findings.filter { $0.rule == "license-mismatch" }
+        #expect(mismatches.map(\.tenant) == [Scenario.tenant(2)], "the other tenant is still evaluated")
+    }
+
     @Test("severities and switches come from the configuration")
     func configuration() {
         let before = Scenario.subscription(1, quantity: 10)

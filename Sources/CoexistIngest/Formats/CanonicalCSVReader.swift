@@ -6,14 +6,21 @@ struct CanonicalCSVReader {
     let mapping: [CanonicalColumn?]
     let outcome: CanonicalSignature.Outcome
     let extraColumns: [String]
+    /// The language the header was translated from, if any.
+    let language: Language?
+    /// Headers the language translated.
+    let translatedHeaders: Int
 
-    /// Classifies a header. Duplicate canonical columns keep the first.
-    init(header: [String]) {
+    /// Classifies a header, translated through `language` first. Duplicate canonical columns keep the first.
+    init(header: [String], language: Language? = nil) {
         var seen = Set<CanonicalColumn>()
         var mapping: [CanonicalColumn?] = []
         var extras: [String] = []
+        var translated = 0
         for name in header {
-            if let column = CanonicalColumn(header: name), seen.insert(column).inserted {
+            let english = language?.english(name)
+            if english != nil { translated += 1 }
+            if let column = CanonicalColumn(header: english ?? name), seen.insert(column).inserted {
                 mapping.append(column)
             } else {
                 mapping.append(nil)
@@ -23,6 +30,8 @@ struct CanonicalCSVReader {
         self.mapping = mapping
         self.extraColumns = extras
         self.outcome = CanonicalSignature.classify(seen)
+        self.language = language
+        self.translatedHeaders = translated
     }
 
     /// Whether the header is one of the canonical kinds.
@@ -34,15 +43,21 @@ struct CanonicalCSVReader {
     }
 
     /// Reads every record. Structural errors throw; bad values become problems in the content.
-    func read(_ reader: CSVReader) throws(IngestError) -> FileContent {
-        var content = FileContent(file: reader.displayName, format: "canonical-csv")
+    func read(_ reader: CSVReader, decoder: RecordDecoder = RecordDecoder()) throws(IngestError) -> FileContent {
+        var content = FileContent(file: reader.displayName, format: "canonical-csv", decoder: decoder)
+        content.language = language?.code
+        content.columns = zip(reader.header, mapping).map { name, column in
+            ColumnUse(source: name, use: column.map { .field($0.name) } ?? .unknown)
+        }
+        let translator = language?.translator
         if !extraColumns.isEmpty {
             content.notices.append("\(reader.displayName): ignoring columns coexist does not know: \(extraColumns.joined(separator: ", "))")
         }
         let headerKeys = reader.header.map { canonicalKey($0) }
         switch outcome {
-        case .subscriptions(let defaultView, _):
-            content.declare(defaultView == .partner ? .partnerSubscriptions : .customerSubscriptions)
+        case .subscriptions(let defaultView, let perRowView):
+            // With a View column the rows say which views the file holds; an empty file holds the default.
+            if !perRowView { content.declare(ExportKind.subscriptions(of: defaultView)) }
         case .single(let kind):
             content.declare(kind)
         case .ambiguous, .none:
@@ -53,7 +68,8 @@ struct CanonicalCSVReader {
             var raw = RawRecord(source: Provenance(file: reader.displayName, line: record.line))
             for index in 0..<min(record.count, mapping.count) {
                 guard let column = mapping[index] else { continue }
-                raw.set(column, record.string(at: index), at: record.column(at: index))
+                let text = record.string(at: index)
+                raw.set(column, translator?.translate(text, column) ?? text, at: record.column(at: index))
             }
             for index in record.count..<mapping.count {
                 guard let column = mapping[index] else { continue }
@@ -66,20 +82,25 @@ struct CanonicalCSVReader {
                     switch canonicalKey(text) {
                     case "partner": view = .partner
                     case "customer": view = .customer
+                    // Beyond SPEC §2.1: the tenant's own directory list (what Graph's directory/subscriptions gives).
+                    case "tenant": view = .tenant
                     default:
                         content.reject(
                             raw,
                             failure: DecodeFailure(
-                                column: .view, message: "invalid View \(quoted(text)); expected partner or customer"))
+                                column: .view, message: "invalid View \(quoted(text)); expected partner, customer or tenant"))
                         continue
                     }
                 }
-                content.add(raw, as: view == .partner ? .partnerSubscriptions : .customerSubscriptions)
+                content.add(raw, as: ExportKind.subscriptions(of: view))
             case .single(let kind):
                 content.add(raw, as: kind)
             case .ambiguous, .none:
                 break
             }
+        }
+        if case .subscriptions(let defaultView, true) = outcome, content.kinds.isEmpty {
+            content.declare(ExportKind.subscriptions(of: defaultView))
         }
         return content
     }

@@ -8,6 +8,8 @@ public enum CanonicalColumn: Int, CaseIterable, Sendable, CustomStringConvertibl
     case productName, totalLicenses, assignedLicenses
     case partnerId, relationship, state, establishedAt, invitedBy, acceptedBy
     case userPrincipalName, displayName, roles
+    // Beyond SPEC §2.1, for the real-world formats of §2.3 (and usable in any mapping or canonical file):
+    case alternateId, ownerTenantId, advisorKind, advisorPartnerId, skuPartNumber
 
     /// The canonical CSV header name.
     public var name: String {
@@ -45,6 +47,11 @@ public enum CanonicalColumn: Int, CaseIterable, Sendable, CustomStringConvertibl
         case .userPrincipalName: "UserPrincipalName"
         case .displayName: "DisplayName"
         case .roles: "Roles"
+        case .alternateId: "AlternateId"
+        case .ownerTenantId: "OwnerTenantId"
+        case .advisorKind: "AdvisorKind"
+        case .advisorPartnerId: "AdvisorPartnerId"
+        case .skuPartNumber: "SkuPartNumber"
         }
     }
 
@@ -66,11 +73,26 @@ public enum CanonicalColumn: Int, CaseIterable, Sendable, CustomStringConvertibl
         case .autoRenew: .autoRenew
         case .readOnly: .readOnly
         case .resellerPartnerId: .resellerPartnerId
-        case .advisorPartnerIds: .advisors
+        case .advisorPartnerIds, .advisorPartnerId: .advisors
         case .unitPrice: .unitPrice
         case .currency: .currency
         default: nil
         }
+    }
+
+    /// How a localized or mapped value of this column is normalized before it is decoded.
+    var valueType: ValueType {
+        switch self {
+        case .quantity, .unitPrice, .totalLicenses, .assignedLicenses: .decimal
+        case .startDate, .endDate, .establishedAt: .date
+        case .channel, .status, .billingCycle, .autoRenew, .readOnly, .relationship, .state, .view, .advisorKind: .enumeration
+        default: .text
+        }
+    }
+
+    /// See ``valueType``.
+    enum ValueType {
+        case text, decimal, date, enumeration
     }
 
     private static let byKey: [String: CanonicalColumn] = Dictionary(

@@ -20,8 +20,11 @@ final class CanonicalXMLHandler: XMLEventHandler {
     private var capturingText = false
     private var unknownElements = Set<String>()
 
-    init(file: String) {
-        content = FileContent(file: file, format: "canonical-xml")
+    private let decoder: RecordDecoder
+
+    init(file: String, decoder: RecordDecoder = RecordDecoder()) {
+        self.decoder = decoder
+        content = FileContent(file: file, format: "canonical-xml", decoder: decoder)
     }
 
     func startElement(_ name: String, namespaceURI: String?, attributes: [String: String], line: Int, column: Int) throws {
@@ -49,7 +52,7 @@ final class CanonicalXMLHandler: XMLEventHandler {
             content.declare(.relationships)
             content.declare(view == .partner ? .partnerSubscriptions : .customerSubscriptions)
             do throws(DecodeFailure) {
-                let info = try RecordDecoder().tenant(raw)
+                let info = try decoder.tenant(raw)
                 content.tenants.append(info)
                 tenant = (raw, info.id)
             } catch {

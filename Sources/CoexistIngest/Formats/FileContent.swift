@@ -17,12 +17,19 @@ struct FileContent {
     var exportingPartner: PartnerID?
     var exportedAt: ISODate?
     var notices: [String] = []
+    /// The language the file was read in (`de`), when not canonical English.
+    var language: String?
+    /// How the file's columns were read, for `coexist validate`.
+    var columns: [ColumnUse] = []
+    /// Graph owner tenants without an MPN id, noticed once each.
+    private var unmappedOwners: Set<TenantID> = []
 
-    private let decoder = RecordDecoder()
+    private let decoder: RecordDecoder
 
-    init(file: String, format: String) {
+    init(file: String, format: String, decoder: RecordDecoder = RecordDecoder()) {
         self.file = file
         self.format = format
+        self.decoder = decoder
     }
 
     /// Declares that the file holds a kind, even with no record of it.
@@ -38,7 +45,15 @@ struct FileContent {
             case .partnerSubscriptions, .customerSubscriptions, .tenantSubscriptions:
                 let tenant = try decoder.tenant(raw)
                 tenants.append(tenant)
-                subscriptions.append(try decodeSubscription(raw, tenant: tenant.id, view: kind.view ?? .partner))
+                let subscription = try decodeSubscription(raw, tenant: tenant.id, view: kind.view ?? .partner)
+                if let owner = subscription.ownerTenant, !subscription.carries(.resellerPartnerId),
+                    unmappedOwners.insert(owner).inserted
+                {
+                    notices.append(
+                        "\(file): partner tenant \(owner) created subscriptions here but is not in the configuration's "
+                            + "partnerTenants: their reseller is unknown")
+                }
+                subscriptions.append(subscription)
             case .customerLicenses:
                 let tenant = try decoder.tenant(raw)
                 tenants.append(tenant)
@@ -72,6 +87,30 @@ struct FileContent {
         }
     }
 
+    /// Merges the subscription records of one id that differ only in their advisors (Insights writes one
+    /// row per partner attribution), uniting the advisors; the first record's line is kept.
+    mutating func mergeAdvisorRows() {
+        var merged: [Subscription] = []
+        var index: [SubscriptionID: Int] = [:]
+        for record in subscriptions {
+            guard let at = index[record.id] else {
+                index[record.id] = merged.count
+                merged.append(record)
+                continue
+            }
+            var comparable = record
+            comparable.advisors = merged[at].advisors
+            comparable.source = merged[at].source
+            if comparable == merged[at] {
+                merged[at].advisors.formUnion(record.advisors)
+                kinds[ExportKind.subscriptions(of: record.view), default: 1] -= 1
+            } else {
+                merged.append(record)
+            }
+        }
+        subscriptions = merged
+    }
+
     /// Records a problem for a record that cannot be decoded.
     mutating func reject(_ raw: RawRecord, failure: DecodeFailure) {
         problems.append(
@@ -79,5 +118,38 @@ struct FileContent {
                 kind: .invalidValue, source: raw.source, column: raw.position(of: failure.column), message: failure.message,
                 tenant: raw.trimmed(.tenantId).flatMap { TenantID(parsing: $0) },
                 subscription: raw.trimmed(.subscriptionId).flatMap { SubscriptionID(parsing: $0) }))
+    }
+}
+
+/// How one source column (or JSON/XML path) of a file was read: into which canonical field, or why not.
+public struct ColumnUse: Hashable, Sendable {
+    public enum Use: Hashable, Sendable {
+        /// Read into this canonical field.
+        case field(String)
+        /// Known and deliberately not read.
+        case ignored
+        /// Marked `?` in the mapping: not read until it is decided.
+        case undecided
+        /// Not known to coexist or the mapping: not read.
+        case unknown
+    }
+
+    public let source: String
+    public let use: Use
+
+    public init(source: String, use: Use) {
+        self.source = source
+        self.use = use
+    }
+}
+
+extension ExportKind {
+    /// The subscriptions kind that feeds a view.
+    static func subscriptions(of view: SubscriptionView) -> ExportKind {
+        switch view {
+        case .partner: .partnerSubscriptions
+        case .customer: .customerSubscriptions
+        case .tenant: .tenantSubscriptions
+        }
     }
 }

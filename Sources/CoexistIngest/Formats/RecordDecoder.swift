@@ -6,6 +6,11 @@ import Foundation
 /// A value that does not parse fails the record with a ``DecodeFailure`` naming the column; the
 /// caller reports it as `invalid-value` and skips the record.
 struct RecordDecoder {
+    /// Offer → SKU, for records that carry an offer or a product name but no SKU id.
+    var catalogue = OfferCatalogue()
+    /// Partner tenant GUID (Graph's `ownerTenantId`) → MPN id.
+    var partnerTenants: [TenantID: PartnerID] = [:]
+
     /// Tenant id and identity of a record, when it names one.
     func tenant(_ raw: RawRecord) throws(DecodeFailure) -> TenantInfo {
         let id: TenantID = try required(raw, .tenantId, "a tenant id (GUID)") { TenantID(parsing: $0) }
@@ -16,6 +21,11 @@ struct RecordDecoder {
 
     /// A subscription of the given view.
     func subscription(_ raw: RawRecord, tenant: TenantID, view: SubscriptionView) throws(DecodeFailure) -> Subscription {
+        var raw = raw
+        // Graph lists a few subscriptions (trials, free ones) without a commerce id: its own id stands in.
+        if raw.trimmed(.subscriptionId)?.isEmpty ?? true, let alternate = raw.trimmed(.alternateId), !alternate.isEmpty {
+            raw[.subscriptionId] = alternate
+        }
         let id: SubscriptionID = try required(raw, .subscriptionId, "a subscription id (GUID)") { SubscriptionID(parsing: $0) }
         var record = Subscription(id: id, tenant: tenant, view: view, source: raw.source)
         for column in CanonicalColumn.allCases {
@@ -49,16 +59,61 @@ struct RecordDecoder {
         record.currency = try optional(raw, .currency, "an ISO 4217 code such as EUR") { text in
             text.count == 3 && text.allSatisfy(\.isLetter) ? text.uppercased() : nil
         }
+        try decodeSources(raw, into: &record)
         return record
+    }
+
+    /// The fields of §2.3's formats: Graph's alternate id and owner tenant, Insights' one attribution
+    /// per row, and the SKU from the offer catalogue when the record has none.
+    private func decodeSources(_ raw: RawRecord, into record: inout Subscription) throws(DecodeFailure) {
+        if let alternate = nonEmpty(raw.trimmed(.alternateId)), alternate.lowercased() != record.id.description {
+            record.alternateIDs = [GUID(parsing: alternate)?.text ?? alternate]
+        }
+        if let owner = try optional(raw, .ownerTenantId, "a partner tenant id (GUID)", { TenantID(parsing: $0) }) {
+            // ownerTenantId set: a partner tenant created the subscription, i.e. it is CSP (SPEC §2.3).
+            record.ownerTenant = owner
+            if !record.carries(.channel) {
+                record.channel = .csp
+                record.carried.insert(.channel)
+            }
+            if !record.carries(.resellerPartnerId), let partner = partnerTenants[owner] {
+                record.reseller = partner
+                record.carried.insert(.resellerPartnerId)
+            }
+        }
+        if raw[.advisorPartnerId] != nil {
+            let kind = try optional(raw, .advisorKind, "POR, DPOR, CPOR or TPOR") { AdvisorKind(parsing: $0) } ?? .por
+            if let partner = try partner(raw, .advisorPartnerId) { record.advisors.insert(Advisor(partner: partner, kind: kind)) }
+        }
+        let partNumber = nonEmpty(raw.trimmed(.skuPartNumber))
+        if record.sku == nil {
+            let resolved =
+                record.offerId.flatMap { catalogue.sku(forOffer: $0) } ?? partNumber.flatMap { catalogue.sku(forName: $0) }
+                ?? record.offerName.flatMap { catalogue.sku(forName: $0) }
+            if let resolved {
+                record.sku = resolved
+                record.carried.insert(.skuId)
+            }
+        }
+        // A name for messages only: not carried, so never compared.
+        if record.offerName == nil {
+            record.offerName = record.sku.flatMap { catalogue.productName(of: $0) } ?? partNumber
+        }
     }
 
     /// A row of Billing > Licenses.
     func license(_ raw: RawRecord, tenant: TenantID) throws(DecodeFailure) -> LicensePool {
-        let sku: SkuID = try required(raw, .skuId, "a SKU id (GUID)") { SkuID(parsing: $0) }
+        let names = [nonEmpty(raw.trimmed(.skuPartNumber)), nonEmpty(raw.trimmed(.productName))].compactMap { $0 }
+        var raw = raw
+        if raw.trimmed(.skuId)?.isEmpty ?? true, let resolved = names.lazy.compactMap({ catalogue.sku(forName: $0) }).first {
+            raw[.skuId] = resolved.description
+        }
+        let sku: SkuID = try required(raw, .skuId, "a SKU id (GUID), or a product name the offer catalogue knows") { SkuID(parsing: $0) }
         let total: Decimal = try required(raw, .totalLicenses, "a number such as 25") { parseCanonicalDecimal($0) }
         let assigned: Decimal? = try optional(raw, .assignedLicenses, "a number such as 25") { parseCanonicalDecimal($0) }
         return LicensePool(
-            tenant: tenant, sku: sku, productName: nonEmpty(raw.trimmed(.productName)),
+            tenant: tenant, sku: sku,
+            productName: nonEmpty(raw.trimmed(.productName)) ?? catalogue.productName(of: sku) ?? names.first,
             total: total, assigned: assigned, source: raw.source)
     }
 

@@ -40,4 +40,7 @@ public enum RuleOutcome: Sendable {
     case evaluated([Finding])
     /// The inputs the rule reads are absent; never reported as passed.
     case notEvaluated(reason: String)
+    /// Evaluated, except for the tenants listed (tenant → why): their inputs are incomplete, e.g. an
+    /// active subscription whose SKU no source or catalogue resolves (SPEC §2.3).
+    case partiallyEvaluated([Finding], notEvaluated: [TenantID: String])
 }

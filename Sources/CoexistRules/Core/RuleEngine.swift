@@ -7,6 +7,8 @@ public struct RuleEvaluation: Hashable, Sendable {
     public let evaluated: Bool
     /// Why it was not evaluated, when it was not.
     public let reason: String?
+    /// Tenants the rule could not be evaluated for (tenant → why), when it ran for the others.
+    public var notEvaluatedTenants: [TenantID: String] = [:]
 }
 
 /// The findings and rule evaluations of one run.
@@ -57,6 +59,16 @@ public struct RuleEngine: Sendable {
                     })
             case .notEvaluated(let reason):
                 evaluations.append(RuleEvaluation(id: rule.description.id, severity: severity, evaluated: false, reason: reason))
+            case .partiallyEvaluated(let found, let tenants):
+                var evaluation = RuleEvaluation(id: rule.description.id, severity: severity, evaluated: true, reason: nil)
+                evaluation.notEvaluatedTenants = tenants
+                evaluations.append(evaluation)
+                findings.append(
+                    contentsOf: found.map { finding in
+                        var finding = finding
+                        finding.severity = severity
+                        return finding
+                    })
             }
         }
         return RuleRun(findings: findings.sorted(by: Finding.reportOrder), evaluations: evaluations)

@@ -46,10 +46,15 @@ public struct LicenseMismatchRule: Rule {
         let subscriptionsByTenant = Dictionary(
             grouping: context.currentSubscriptions.values.filter { $0.status?.isInService == true }, by: \.tenant)
         var findings: [Finding] = []
+        var skipped: [TenantID: String] = [:]
         for (tenant, rows) in licensesByTenant {
             let subscriptions = subscriptionsByTenant[tenant] ?? []
             // An active subscription of unknown SKU makes every SKU total of the tenant unprovable.
-            guard subscriptions.allSatisfy({ $0.sku != nil }) else { continue }
+            let unknown = subscriptions.filter { $0.sku == nil }
+            guard unknown.isEmpty else {
+                skipped[tenant] = Self.unknownSkuReason(unknown, context)
+                continue
+            }
             let licensed = Dictionary(grouping: rows, by: \.sku).mapValues { $0.reduce(Decimal()) { $0 + $1.total } }
             let subscribed = Dictionary(grouping: subscriptions, by: { $0.sku! }).mapValues {
                 $0.reduce(Decimal()) { $0 + ($1.quantity ?? 0) }
@@ -69,6 +74,13 @@ public struct LicenseMismatchRule: Rule {
                         before: seats.plainText, after: total.plainText, source: evidence))
             }
         }
-        return .evaluated(findings)
+        return skipped.isEmpty ? .evaluated(findings) : .partiallyEvaluated(findings, notEvaluated: skipped)
+    }
+
+    /// Why a tenant is not evaluated: its active subscriptions whose SKU is unknown.
+    static func unknownSkuReason(_ subscriptions: [Subscription], _ context: RuleContext) -> String {
+        let names = Set(subscriptions.map { context.label($0) }).sorted()
+        let listed = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+        return "the SKU of \(listed) is unknown (no SkuId, and the offer catalogue does not know the offer)"
     }
 }

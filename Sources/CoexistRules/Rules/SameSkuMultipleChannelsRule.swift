@@ -48,7 +48,12 @@ public struct SameSkuMultipleChannelsRule: Rule {
                     "\(context.tenantName(first.tenant)) holds active subscriptions of \"\(first.offerName ?? first.sku!.description)\" from \(sources.count) sources: \(list)",
                 before: nil, after: list, source: first.source)
         }
-        return .evaluated(findings)
+        // A tenant with an in-service subscription of unknown SKU may hold a double purchase no one can see.
+        let unknown = Dictionary(
+            grouping: context.currentSubscriptions.values.filter { $0.status?.isInService == true && $0.sku == nil }, by: \.tenant)
+        guard !unknown.isEmpty else { return .evaluated(findings) }
+        return .partiallyEvaluated(
+            findings, notEvaluated: unknown.mapValues { LicenseMismatchRule.unknownSkuReason($0, context) })
     }
 
     private func source(of subscription: Subscription, _ context: RuleContext) -> String {

@@ -11,7 +11,8 @@ struct Reconcile: ParsableCommand {
         abstract: "Compare a current export set with a baseline and write the reports.",
         discussion: """
             An export set is a directory or a list of files (repeat the option). Files are recognized by \
-            content: canonical CSV (',' or ';'), canonical XML. Reports are written atomically to --out: \
+            content: canonical CSV (',' or ';'), canonical XML, Microsoft's exports (Partner Center CSV and \
+            API JSON, Graph JSON, Insights reports; also in German) and the layouts of --mapping files. Reports are written atomically to --out: \
             report.json, summary.md, findings.csv, changes.csv, report.html.
 
             Example:
@@ -48,6 +49,9 @@ struct Reconcile: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Configuration file (JSON); default $COEXIST_CONFIG.", valueName: "file"))
     var config: String?
 
+    @OptionGroup(title: "Reading real-world exports")
+    var ingest: IngestArguments
+
     @Flag(name: .customLong("allow-incomplete"), help: "Exit 0 instead of 5 when an error rule could not be evaluated.")
     var allowIncomplete = false
 
@@ -69,7 +73,7 @@ struct Reconcile: ParsableCommand {
                 try ConfigurationFile.load(path: path)
             } ?? ConfigurationFile()
 
-        let loader = ExportSetLoader(logger: logger)
+        let loader = ExportSetLoader(logger: logger, options: try ingest.options(file.ingest))
         let baselineSet: Snapshot
         let currentSet: Snapshot
         do {
