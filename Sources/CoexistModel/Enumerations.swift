@@ -26,6 +26,23 @@ extension CanonicalEnum {
 
 /// Lower case, without spaces, `_`, `-` and a leading apostrophe: the key header names and enum values match on.
 public func canonicalKey(_ raw: some StringProtocol) -> String {
+    // ASCII, by far the common case (headers, JSON keys, status values), without Unicode machinery.
+    let ascii: String? = raw.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var apostropheDropped = false
+        for byte in bytes {
+            switch byte {
+            case 0x80...: return nil
+            case UInt8(ascii: " "), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\t"): continue
+            case UInt8(ascii: "'") where out.isEmpty && !apostropheDropped: apostropheDropped = true
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(byte + 32)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }.flatMap { $0 }
+    if let ascii { return ascii }
     var key = ""
     for scalar in raw.unicodeScalars where scalar != " " && scalar != "_" && scalar != "-" && scalar != "\t" {
         key.unicodeScalars.append(scalar)

@@ -99,6 +99,13 @@ public struct Snapshot: Sendable {
         if views[view] == nil { views[view] = [:] }
     }
 
+    /// Makes room for `count` more subscriptions of a view (a large file, merged at once).
+    public mutating func reserveCapacity(_ count: Int, in view: SubscriptionView) {
+        var records = views.removeValue(forKey: view) ?? [:]
+        records.reserveCapacity(records.count + count)
+        views[view] = records
+    }
+
     /// Whether a file of this view was read.
     public func hasView(_ view: SubscriptionView) -> Bool { views[view] != nil }
 
@@ -120,7 +127,8 @@ public struct Snapshot: Sendable {
     /// ``Duplicate`` for the caller to report.
     @discardableResult
     public mutating func insert(_ subscription: Subscription) -> Duplicate? {
-        var records = views[subscription.view] ?? [:]
+        // Taken out of `views` while it changes, so the dictionary is not copied on every insert.
+        var records = views.removeValue(forKey: subscription.view) ?? [:]
         defer { views[subscription.view] = records }
         guard let existing = records[subscription.id] else {
             records[subscription.id] = subscription
