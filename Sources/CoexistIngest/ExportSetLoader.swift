@@ -35,8 +35,11 @@ public struct ExportSetLoader: Sendable {
     public func load(_ paths: [String], asOf: ISODate? = nil) throws(IngestError) -> Snapshot {
         let dispatcher = FormatDispatcher(context: try IngestContext(options))
         var snapshot = Snapshot()
-        for content in try readAll(paths, dispatcher) {
-            merge(content, into: &snapshot)
+        // Each file is merged as soon as it is read whole: a file that fails throws before it counts,
+        // and the model never holds two copies of every file.
+        for file in try expand(paths) {
+            guard var content = try read(file, dispatcher) else { continue }
+            merge(&content, into: &snapshot)
         }
         if let asOf { snapshot.asOf = asOf }
         return snapshot
@@ -47,10 +50,10 @@ public struct ExportSetLoader: Sendable {
         let dispatcher = FormatDispatcher(context: try IngestContext(options))
         return try expand(paths).compactMap { file -> Result<FileReport, IngestError>? in
             do throws(IngestError) {
-                guard let content = try read(file, dispatcher) else { return nil }
+                guard var content = try read(file, dispatcher) else { return nil }
                 // Merging the file alone also finds the ids it repeats with different values.
                 var alone = Snapshot()
-                merge(content, into: &alone)
+                merge(&content, into: &alone)
                 let problems = alone.problems.sorted { ($0.source, $0.column) < ($1.source, $1.column) }
                 return .success(
                     FileReport(
@@ -102,14 +105,6 @@ public struct ExportSetLoader: Sendable {
             }
         }
         return files
-    }
-
-    private func readAll(_ paths: [String], _ dispatcher: FormatDispatcher) throws(IngestError) -> [FileContent] {
-        var contents: [FileContent] = []
-        for file in try expand(paths) {
-            if let content = try read(file, dispatcher) { contents.append(content) }
-        }
-        return contents
     }
 
     /// Reads one file; nil when it is not an export and may be skipped (a README, a picture).
@@ -168,7 +163,8 @@ public struct ExportSetLoader: Sendable {
     // MARK: - Merging
 
     /// Adds one file's content to the snapshot; must be called in file order.
-    private func merge(_ content: FileContent, into snapshot: inout Snapshot) {
+    /// The file's subscriptions are moved out of `content` as they are inserted.
+    private func merge(_ content: inout FileContent, into snapshot: inout Snapshot) {
         for tenant in content.tenants { snapshot.noteTenant(tenant) }
         for (kind, _) in content.kinds {
             switch kind {
@@ -180,7 +176,11 @@ public struct ExportSetLoader: Sendable {
             case .customers: break
             }
         }
-        for subscription in content.subscriptions {
+        var counts: [SubscriptionView: Int] = [:]
+        for subscription in content.subscriptions { counts[subscription.view, default: 0] += 1 }
+        for (view, count) in counts { snapshot.reserveCapacity(count, in: view) }
+        content.subscriptions.reverse()
+        while let subscription = content.subscriptions.popLast() {
             guard let duplicate = snapshot.insert(subscription) else { continue }
             snapshot.problems.append(
                 RecordProblem(

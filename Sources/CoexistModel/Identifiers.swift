@@ -1,39 +1,62 @@
 /// A GUID normalized once at the edge: lower case, `8-4-4-4-12` hex digits, braces removed.
+///
+/// Held as 128 bits rather than text: a model of millions of subscriptions holds several GUIDs each.
 public struct GUID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// The normalized text, e.g. `0f1e2d3c-…`.
-    public let text: String
+    private let high: UInt64
+    private let low: UInt64
 
     /// Parses `0F1E…`, `{0f1e…}` or `0f1e…`; nil when the text is not a GUID.
     public init?(parsing raw: some StringProtocol) {
-        // Byte-level: this runs for every id of every record, so no trimming or arrays of Characters.
-        var utf8 = Substring(raw).utf8[...]
-        while let first = utf8.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D { utf8 = utf8.dropFirst() }
-        while let last = utf8.last, last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D { utf8 = utf8.dropLast() }
-        if utf8.first == UInt8(ascii: "{") && utf8.last == UInt8(ascii: "}") { utf8 = utf8.dropFirst().dropLast() }
-        guard utf8.count == 36 else { return nil }
-        var valid = true
-        let text = String(unsafeUninitializedCapacity: 36) { buffer in
-            for (index, byte) in utf8.enumerated() {
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    valid = valid && byte == UInt8(ascii: "-")
-                    buffer[index] = byte
-                    continue
-                }
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): buffer[index] = byte
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): buffer[index] = byte + 32
-                default:
-                    valid = false
-                    buffer[index] = UInt8(ascii: "0")
-                }
+        var body = Substring(raw).trimmingWhitespace()
+        if body.hasPrefix("{") && body.hasSuffix("}") { body = body.dropFirst().dropLast() }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var index = 0
+        for byte in body.utf8 {
+            defer { index += 1 }
+            guard index < 36 else { return nil }
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
             }
-            return 36
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            // The first 16 hex digits (positions 0..<19 with three dashes) fill `high`.
+            if index < 19 {
+                high = high << 4 | UInt64(digit)
+            } else {
+                low = low << 4 | UInt64(digit)
+            }
         }
-        guard valid else { return nil }
-        self.text = text
+        guard index == 36 else { return nil }
+        self.high = high
+        self.low = low
     }
 
-    public static func < (lhs: GUID, rhs: GUID) -> Bool { lhs.text < rhs.text }
+    /// The normalized text, e.g. `0f1e2d3c-…`.
+    public var text: String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        var position = 35
+        for (value, count) in [(low, 16), (high, 16)] {
+            var rest = value
+            for _ in 0..<count {
+                if position == 8 || position == 13 || position == 18 || position == 23 { position -= 1 }
+                out[position] = hex[Int(rest & 0xF)]
+                rest >>= 4
+                position -= 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same order as the normalized texts.
+    public static func < (lhs: GUID, rhs: GUID) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
     public var description: String { text }
 }
 
@@ -107,10 +130,8 @@ public struct PartnerID: Hashable, Comparable, Sendable, CustomStringConvertible
 extension Substring {
     /// The text without outer white space and newlines.
     public func trimmingWhitespace() -> Substring {
-        // Fast path: most values have no outer white space at all, or only ASCII white space.
-        let utf8 = self.utf8
-        guard let first = utf8.first, let last = utf8.last else { return self }
-        if first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 { return self }
+        // Nothing to trim when both ends are visible ASCII (the common case), decided without Unicode tables.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return self }
         var text = self
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
         while let last = text.last, last.isWhitespace { text = text.dropLast() }
@@ -120,8 +141,5 @@ extension Substring {
 
 extension String {
     /// The text without outer white space and newlines.
-    public func trimmingWhitespace() -> String {
-        let trimmed = Substring(self).trimmingWhitespace()
-        return trimmed.utf8.count == utf8.count ? self : String(trimmed)
-    }
+    public func trimmingWhitespace() -> String { String(Substring(self).trimmingWhitespace()) }
 }

@@ -99,6 +99,13 @@ public struct Snapshot: Sendable {
         if views[view] == nil { views[view] = [:] }
     }
 
+    /// Makes room for `count` more subscriptions of a view (a large file, merged at once).
+    public mutating func reserveCapacity(_ count: Int, in view: SubscriptionView) {
+        var records = views.removeValue(forKey: view) ?? [:]
+        records.reserveCapacity(records.count + count)
+        views[view] = records
+    }
+
     /// Whether a file of this view was read.
     public func hasView(_ view: SubscriptionView) -> Bool { views[view] != nil }
 

@@ -110,6 +110,19 @@ struct RealWorldCommandTests {
         #expect(rules.contains("preexisting-deactivated"))
     }
 
+    @Test(
+        "every real-world fixture reconciles against the Partner Center JSON baseline",
+        arguments: ["pc-csv/current", "graph/current", "insights", "mapping", "canonical/current"])
+    func everyFormatReconciles(_ current: String) throws {
+        let mappings = ["mapping/acme-abrechnung.mapping.json", "mapping/distributor.mapping.json"].flatMap {
+            ["--mapping", "\(Self.fixtures)/\($0)"]
+        }
+        let (status, report) = try reconcile(baseline: ["pc-json/baseline"], current: [current], extra: mappings)
+        #expect([0, 1, 5].contains(status), "\(current): exit \(status)")
+        #expect(report["schemaVersion"] as? Int == 1)
+        #expect(((report["inputs"] as? [[String: Any]]) ?? []).allSatisfy { ($0["records"] as? Int ?? 0) > 0 }, "\(current)")
+    }
+
     @Test("a file that fits no format and no mapping is exit 2, naming what was expected")
     func unmappedIsAnInputError() throws {
         let result = try CLIRunner.run(["validate", "\(Self.fixtures)/mapping/distributor-export.xml"])

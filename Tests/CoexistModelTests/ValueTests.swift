@@ -14,6 +14,18 @@ struct ValueTests {
         #expect(GUID(parsing: "0f1e2d3c04b5a-6978-8796-a5b4c3d2e1f0") == nil)
     }
 
+    @Test func guidsRoundTripAndSortAsTheirText() throws {
+        let texts = [
+            "ffffffff-ffff-ffff-ffff-ffffffffffff", "00000000-0000-0000-0000-000000000000", "7dd96d48-f4fe-4dbe-ba48-0abe1a13aab3",
+            "7dd96d48-f4fe-4dbe-ba48-0abe1a13aab4", "7dd96d48-f4fe-4dbf-0000-000000000000", "0c6e1955-32ed-4b15-b1d1-45da747cb6bd",
+        ]
+        let guids = try texts.map { try #require(GUID(parsing: $0)) }
+        #expect(guids.map(\.text) == texts)
+        #expect(guids.sorted().map(\.text) == texts.sorted())
+        #expect(GUID(parsing: "7dd96d48-f4fe-4dbe-ba48-0abe1a13aab3-") == nil)
+        #expect(GUID(parsing: "") == nil)
+    }
+
     @Test func partnerIDsTreatMinusOneZeroAndEmptyAsNone() {
         #expect(PartnerID.parse("-1") == .none)
         #expect(PartnerID.parse("0") == .none)

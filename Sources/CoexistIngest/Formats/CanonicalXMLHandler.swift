@@ -53,7 +53,7 @@ final class CanonicalXMLHandler: XMLEventHandler {
             content.declare(view == .partner ? .partnerSubscriptions : .customerSubscriptions)
             do throws(DecodeFailure) {
                 let info = try decoder.tenant(raw)
-                content.tenants.append(info)
+                content.note(info)
                 tenant = (raw, info.id)
             } catch {
                 content.reject(raw, failure: error)

@@ -7,7 +7,9 @@ struct FileContent {
     var format: String
     /// Records per kind the file holds; a kind with 0 records is still present (an empty file of it).
     var kinds: [ExportKind: Int] = [:]
-    var tenants: [TenantInfo] = []
+    /// Each tenant once, in order of appearance, names merged as ``Snapshot/noteTenant(_:)`` does.
+    private(set) var tenants: [TenantInfo] = []
+    private var tenantIndex: [TenantID: Int] = [:]
     var subscriptions: [Subscription] = []
     var relationships: [Relationship] = []
     var licenses: [LicensePool] = []
@@ -32,6 +34,19 @@ struct FileContent {
         self.decoder = decoder
     }
 
+    /// Notes a tenant's identity, keeping the first name, domain and line known (one entry per tenant,
+    /// not one per record: a file of two million subscriptions names few tenants).
+    mutating func note(_ info: TenantInfo) {
+        guard let index = tenantIndex[info.id] else {
+            tenantIndex[info.id] = tenants.count
+            tenants.append(info)
+            return
+        }
+        if tenants[index].name == nil { tenants[index].name = info.name }
+        if tenants[index].domain == nil { tenants[index].domain = info.domain }
+        if tenants[index].source == nil { tenants[index].source = info.source }
+    }
+
     /// Declares that the file holds a kind, even with no record of it.
     mutating func declare(_ kind: ExportKind) {
         if kinds[kind] == nil { kinds[kind] = 0 }
@@ -44,7 +59,7 @@ struct FileContent {
             switch kind {
             case .partnerSubscriptions, .customerSubscriptions, .tenantSubscriptions:
                 let tenant = try decoder.tenant(raw)
-                tenants.append(tenant)
+                note(tenant)
                 let subscription = try decodeSubscription(raw, tenant: tenant.id, view: kind.view ?? .partner)
                 if let owner = subscription.ownerTenant, !subscription.carries(.resellerPartnerId),
                     unmappedOwners.insert(owner).inserted
@@ -56,14 +71,14 @@ struct FileContent {
                 subscriptions.append(subscription)
             case .customerLicenses:
                 let tenant = try decoder.tenant(raw)
-                tenants.append(tenant)
+                note(tenant)
                 licenses.append(try decoder.license(raw, tenant: tenant.id))
             case .relationships:
                 let tenant = try decoder.tenant(raw)
-                tenants.append(tenant)
+                note(tenant)
                 relationships.append(try decoder.relationship(raw, tenant: tenant.id))
             case .customers:
-                tenants.append(try decoder.tenant(raw))
+                note(try decoder.tenant(raw))
             case .partnerUsers:
                 partnerUsers.append(try decoder.partnerUser(raw))
             }

@@ -84,6 +84,8 @@ struct JSONNode {
     /// The member whose key matches `key` ignoring case, spaces, `_` and `-` (PowerShell writes
     /// `SkuId` where Graph writes `skuId`).
     func member(_ key: String) -> JSONNode? {
+        let members = self.members
+        if let exact = members.first(where: { $0.key == key }) { return exact.value }
         let wanted = canonicalKey(key)
         return members.first { canonicalKey($0.key) == wanted }?.value
     }
