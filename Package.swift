@@ -64,11 +64,11 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CoexistRulesTests", dependencies: ["CoexistRules", "CoexistModel"]),
         .testTarget(name: "CoexistDiffTests", dependencies: ["CoexistDiff", "CoexistModel"]),
-        .testTarget(name: "CoexistStoreTests", dependencies: ["CoexistStore", "CoexistModel"]),
+        .testTarget(name: "CoexistStoreTests", dependencies: ["CoexistStore", "CoexistRules", "CoexistModel"]),
         .testTarget(
             name: "CoexistReportsTests", dependencies: ["CoexistReports", "CoexistRules", "CoexistDiff", "CoexistModel"],
             exclude: ["Snapshots"]),
         // Runs the built `coexist` binary end to end, as a user or cron would.
-        .testTarget(name: "CoexistCLITests", dependencies: ["coexist"]),
+        .testTarget(name: "CoexistCLITests", dependencies: ["coexist", "CoexistStore"]),
     ]
 )

@@ -47,8 +47,18 @@ public enum Preflight {
         }
         let protected = merged.filter { !$0.isResold(byAnyOf: exportingPartners) }
         let allowed = configuration.allowedInviterRoles
-        let inviters = (snapshot.partnerUsers ?? []).filter { !$0.roles.isDisjoint(with: allowed) }
-            .sorted { $0.userPrincipalName < $1.userPrincipalName }
+        // One entry per user: the same user may be listed by several files (CSV and XML), roles merged.
+        var users: [String: PartnerUser] = [:]
+        for user in snapshot.partnerUsers ?? [] {
+            if var known = users[user.userPrincipalName] {
+                known.roles.formUnion(user.roles)
+                if known.displayName == nil { known.displayName = user.displayName }
+                users[user.userPrincipalName] = known
+            } else {
+                users[user.userPrincipalName] = user
+            }
+        }
+        let inviters = users.values.filter { !$0.roles.isDisjoint(with: allowed) }.sorted { $0.userPrincipalName < $1.userPrincipalName }
         var problems: [PreflightReport.Problem] = []
         func add(_ level: PreflightReport.Problem.Level, _ code: String, _ message: String, _ source: Provenance? = nil) {
             problems.append(PreflightReport.Problem(level: level, code: code, message: message, source: source))
