@@ -129,7 +129,8 @@ public final class Store {
         case .SQLITE_FULL: reason = "the disk is full (SQLite: \(database.message ?? "database or disk is full"))"
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
             reason = "the store or its directory is not writable (SQLite: \(database.message ?? "\(database.resultCode)"))"
-        case .SQLITE_IOERR: reason = "an I/O error (SQLite: \(database.message ?? "disk I/O error"))"
+        case .SQLITE_IOERR:
+            reason = "an I/O error (SQLite: \(database.message ?? "disk I/O error"); a full disk or a file-size limit also gives this)"
         case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .corrupt(store: store, reason: database.message ?? "\(database.resultCode)")
         case .SQLITE_BUSY, .SQLITE_LOCKED: reason = "the database stayed busy (another program holds it)"
         default: reason = database.message ?? "\(database.resultCode)"
