@@ -71,7 +71,11 @@ public final class Store {
     /// Runs `body` in one write transaction: everything it does is committed together, or nothing.
     public func write<T>(_ body: (StoreSession) throws -> T) throws -> T {
         do {
-            return try queue.write { db in try body(StoreSession(db: db, store: self)) }
+            let result = try queue.write { db in try body(StoreSession(db: db, store: self)) }
+            // A batch tool writes once per process: move the WAL into the file now rather than leave it
+            // (as large as the transaction) until the next run.
+            try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            return result
         } catch let error as DatabaseError {
             throw Store.storageError(error, store: path, operation: "write")
         }

@@ -1,5 +1,6 @@
 import CoexistModel
 import CoexistRules
+import Crypto
 import Foundation
 import GRDB
 
@@ -117,7 +118,7 @@ extension StoreSession {
         }
         let identities = Finding.identities(of: findings)
         return try zip(findings, identities).map { finding, identity in
-            guard let key = try FindingKeyRow.filter(FindingKeyRow.Columns.identity == identity).fetchOne(db) else {
+            guard let key = try FindingKeyRow.filter(FindingKeyRow.Columns.identity == FindingKeyRow.key(identity)).fetchOne(db) else {
                 return FindingMemory(identity: identity, inLastRun: false, firstRunID: nil, acceptance: nil, accepted: false)
             }
             let acceptance = try latestAcceptance(of: key.id!)
@@ -144,9 +145,9 @@ extension StoreSession {
         keys.reserveCapacity(findings.count)
         for (finding, remembered) in zip(findings, memory) {
             var key =
-                try FindingKeyRow.filter(FindingKeyRow.Columns.identity == remembered.identity).fetchOne(db)
+                try FindingKeyRow.filter(FindingKeyRow.Columns.identity == FindingKeyRow.key(remembered.identity)).fetchOne(db)
                 ?? FindingKeyRow(
-                    id: nil, identity: remembered.identity, rule: finding.rule, tenant: finding.tenant?.description,
+                    id: nil, identity: FindingKeyRow.key(remembered.identity), rule: finding.rule, tenant: finding.tenant?.description,
                     subscription: finding.subscription?.description, sku: finding.sku?.description,
                     partner: finding.partner?.description, firstRunId: runID, lastRunId: runID, severity: finding.severity,
                     message: finding.message, before: finding.before, after: finding.after, fingerprint: finding.valueFingerprint)
@@ -181,5 +182,13 @@ extension RunSummary {
             status: row.status, failOn: row.failOn, tenants: row.tenants, subscriptions: row.subscriptions, errors: row.errors,
             warnings: row.warnings, infos: row.infos, accepted: row.accepted, newFindings: row.newFindings,
             newBaselines: row.newBaselines, inputsUnchangedSince: row.inputsUnchangedSince)
+    }
+}
+
+extension FindingKeyRow {
+    /// The stored form of a finding identity: 32 hex digits of its SHA-256, a fixed size whatever the
+    /// subject (rule, tenant, subscription, SKU and partner are in their own columns).
+    static func key(_ identity: String) -> String {
+        SHA256.hash(data: Data(identity.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -102,6 +102,7 @@ struct FindingKeyRow: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "findingKey"
 
     var id: Int64?
+    /// ``FindingKeyRow/key(_:)`` of ``Finding/identities(of:)``.
     var identity: String
     var rule: String
     var tenant: String?

@@ -33,8 +33,9 @@ enum Schema {
             table.column("recordCount", .integer).notNull()
             table.column("newRecordCount", .integer).notNull()
         }
+        // Foreign keys whose column leads the primary key or another index get no index of their own.
         try db.create(table: SnapshotInputRow.databaseTableName) { table in
-            table.belongsTo(SnapshotRow.databaseTableName, onDelete: .cascade).notNull()
+            table.belongsTo(SnapshotRow.databaseTableName, onDelete: .cascade, indexed: false).notNull()
             table.column("position", .integer).notNull()
             table.column("file", .text).notNull()
             table.column("sha256", .text).notNull()
@@ -44,7 +45,7 @@ enum Schema {
             table.primaryKey(["snapshotId", "position"])
         }
         try db.create(table: SnapshotFileRow.databaseTableName) { table in
-            table.belongsTo(SnapshotRow.databaseTableName, onDelete: .cascade).notNull()
+            table.belongsTo(SnapshotRow.databaseTableName, onDelete: .cascade, indexed: false).notNull()
             table.column("fileIndex", .integer).notNull()
             table.column("name", .text).notNull()
             table.primaryKey(["snapshotId", "fileIndex"])
@@ -63,8 +64,8 @@ enum Schema {
             table.column("payload", .blob).notNull()
         }
         try db.create(table: MembershipRow.databaseTableName, options: [.withoutRowID]) { table in
-            table.belongsTo(SnapshotRow.databaseTableName, onDelete: .cascade).notNull()
-            table.belongsTo(TenantRow.databaseTableName).notNull()
+            table.belongsTo(SnapshotRow.databaseTableName, onDelete: .cascade, indexed: false).notNull()
+            table.belongsTo(TenantRow.databaseTableName, indexed: false).notNull()
             table.column("entries", .blob).notNull()
             table.primaryKey(["snapshotId", "tenantId"])
         }
@@ -97,7 +98,7 @@ enum Schema {
         }
         try db.create(table: BaselineRow.databaseTableName) { table in
             table.autoIncrementedPrimaryKey("id")
-            table.belongsTo(TenantRow.databaseTableName).notNull()
+            table.belongsTo(TenantRow.databaseTableName, indexed: false).notNull()
             table.belongsTo(SnapshotRow.databaseTableName, onDelete: .restrict).notNull()
             table.column("recordedAt", .text).notNull()
             table.column("origin", .text).notNull()

@@ -33,7 +33,8 @@ extension StoreSession {
         let groups = SnapshotLayout(snapshot)
         let extras = SnapshotExtras(problems: snapshot.problems, invalidSubscriptionIDs: snapshot.invalidSubscriptionIDs).encoded()
         let header = SnapshotHeader(snapshot: snapshot, asOf: asOf)
-        let contentKey = groups.contentKey(header: header, extras: extras)
+        let hashes = groups.tenants.map { group in group.items.map { Data(SHA256.hash(data: $0.encoded()).prefix(16)) } }
+        let contentKey = groups.contentKey(header: header, extras: extras, hashes: hashes)
         let subscriptions = snapshot.subscriptionRecordCount
         if let existing = try SnapshotRow.filter(SnapshotRow.Columns.contentKey == contentKey).fetchOne(db) {
             return ImportOutcome(
@@ -63,16 +64,14 @@ extension StoreSession {
         let fileIndex = Dictionary(uniqueKeysWithValues: groups.files.enumerated().map { ($1, $0 + 1) })
         var stored = 0
         var fresh = 0
-        for group in groups.tenants {
+        for (group, digests) in zip(groups.tenants, hashes) {
             let tenantKey = try tenantKey(for: group.tenant, info: snapshot.tenants[group.tenant ?? TenantLayoutKey.none])
             var entries: [MemberEntry] = []
             entries.reserveCapacity(group.items.count)
-            for item in group.items {
-                let payload = item.encoded()
-                let hash = Data(SHA256.hash(data: payload).prefix(16))
+            for (item, hash) in zip(group.items, digests) {
                 var recordID = try Int64.fetchOne(lookup, arguments: [hash])
                 if recordID == nil {
-                    try insert.execute(arguments: [hash, item.kind.rawValue, Data(payload)])
+                    try insert.execute(arguments: [hash, item.kind.rawValue, Data(item.encoded())])
                     recordID = db.lastInsertedRowID
                     fresh += 1
                 }
@@ -163,8 +162,12 @@ struct SnapshotLayout {
         for relationship in snapshot.relationships ?? [] { add(.relationship(relationship)) }
         for license in snapshot.licenses ?? [] { add(.license(license)) }
         for user in snapshot.partnerUsers ?? [] { add(.partnerUser(user)) }
-        var groups = byTenant.keys.sorted().map { Group(tenant: $0, items: byTenant[$0]!) }
-        if !partnerWide.isEmpty { groups.insert(Group(tenant: nil, items: partnerWide), at: 0) }
+        // In file and line order, so that new records get ids in that order and the members' deltas repeat.
+        func ordered(_ items: [ModelItem]) -> [ModelItem] {
+            items.sorted { ($0.source?.file ?? "", $0.source?.line ?? 0) < ($1.source?.file ?? "", $1.source?.line ?? 0) }
+        }
+        var groups = byTenant.keys.sorted().map { Group(tenant: $0, items: ordered(byTenant[$0]!)) }
+        if !partnerWide.isEmpty { groups.insert(Group(tenant: nil, items: ordered(partnerWide)), at: 0) }
         tenants = groups
         tenantCount = byTenant.count
         itemCount = groups.reduce(0) { $0 + $1.items.count }
@@ -173,7 +176,7 @@ struct SnapshotLayout {
 
     /// The hash of the snapshot's normalized content: every record and where it was seen, the as-of,
     /// the views and kinds present, the problems. Equal keys mean equal snapshots.
-    func contentKey(header: SnapshotHeader, extras: [UInt8]) -> String {
+    func contentKey(header: SnapshotHeader, extras: [UInt8], hashes: [[Data]]) -> String {
         var hasher = SHA256()
         func feed(_ text: String) { hasher.update(data: Data((text + "\n").utf8)) }
         feed("coexist-snapshot \(ModelItem.formatVersion)")
@@ -182,11 +185,10 @@ struct SnapshotLayout {
         feed(header.views)
         feed(header.kinds)
         hasher.update(data: Data(extras))
-        for group in tenants {
+        for (group, digests) in zip(tenants, hashes) {
             feed("tenant \(group.tenant?.description ?? "-") \(group.items.count)")
-            let members = group.items.map { item -> (String, Int, Data) in
-                let digest = Data(SHA256.hash(data: item.encoded()).prefix(16))
-                return (item.source?.file ?? "", item.source?.line ?? 0, digest)
+            let members = zip(group.items, digests).map { item, digest -> (String, Int, Data) in
+                (item.source?.file ?? "", item.source?.line ?? 0, digest)
             }
             let sorted = members.sorted { lhs, rhs in
                 if lhs.0 != rhs.0 { return lhs.0 < rhs.0 }

@@ -49,16 +49,20 @@ struct NightlyReconcile {
         let progress = ProgressLine(label: "storing records")
         let result = try withStore {
             try opened.write { session in
+                logger.debug("phase", metadata: ["step": "read", "seconds": "\(Date().timeIntervalSince(startedAt))"])
                 let stored = try session.importSnapshot(
                     currentSet, asOf: currentAsOf, label: "run \(token)", importedAt: startedAt, progress: progress.update)
                 let firstSeen = Set(
                     try session.recordFirstBaselines(snapshotID: stored.snapshotID, origin: .firstSeen, runID: nil, at: startedAt))
+                logger.debug("phase", metadata: ["step": "stored", "seconds": "\(Date().timeIntervalSince(startedAt))"])
                 let baseline = try session.assembleBaseline()
+                logger.debug("phase", metadata: ["step": "baseline", "seconds": "\(Date().timeIntervalSince(startedAt))"])
                 var result = ReconcileResult.reconcile(
                     baseline: baseline.snapshot, current: currentSet, configuration: file.rules,
                     partnerIDs: file.partnerIDs.union(partnerIDs), failOn: failOn ?? file.failOn ?? .error,
                     runDay: calendarDay(of: startedAt), generatedAt: ISO8601DateFormatter().string(from: startedAt),
                     toolVersion: Coexist.version)
+                logger.debug("phase", metadata: ["step": "reconciled", "seconds": "\(Date().timeIntervalSince(startedAt))"])
                 let memory = try session.remember(result.run.findings)
                 let unchangedSince = try session.runWithSameInputs(inputsKey)
                 var notes = NightlyNotes(
@@ -75,6 +79,7 @@ struct NightlyReconcile {
                     failOn: result.failOn, tenants: result.tenants.count, subscriptions: result.diff.counts.current,
                     newBaselines: firstSeen.count, inputsUnchangedSince: unchangedSince)
                 notes.run = try session.recordRun(draft, findings: result.run.findings, memory: memory)
+                logger.debug("phase", metadata: ["step": "recorded", "seconds": "\(Date().timeIntervalSince(startedAt))"])
                 result.annotate(notes)
                 // Inside the transaction: reports that cannot be written undo the run, so history never
                 // lists a run whose reports are missing.
