@@ -156,6 +156,12 @@ enum NightlySummary {
         if let since = nightly.inputsUnchangedSinceRun {
             Terminal.out("  inputs unchanged since run \(since): the exports have the same content")
         }
+        let accepted = result.run.findings.indices.filter { result.nightlyNote(at: $0)?.accepted != nil }
+        for index in accepted.prefix(5) {
+            let finding = result.run.findings[index]
+            Terminal.out("  accepted   \(finding.rule): \(finding.message) (\(result.nightlyNote(at: index)?.accepted?.by ?? ""))")
+        }
+        if accepted.count > 5 { Terminal.out("  accepted   … \(accepted.count - 5) more in report.json") }
         let recorded = nightly.baselines.filter(\.recordedThisRun)
         if !recorded.isEmpty {
             Terminal.out(
