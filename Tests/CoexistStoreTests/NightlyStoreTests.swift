@@ -146,7 +146,8 @@ struct NightlyStoreTests {
         #expect(change.subscription == Scenario.subscriptionID(2))
         #expect(change.fields == [TimelineField(name: "quantity", before: "25.5", after: "30")])
         let one = try store.read { try $0.timeline(of: Scenario.tenant(1), subscription: Scenario.subscriptionID(1)) }
-        #expect(one.entries.allSatisfy { $0.changes.isEmpty })
+        #expect(one.entries.first?.changes.map(\.kind) == [.added, .added], "partner and customer view")
+        #expect(one.entries.last?.changes.isEmpty == true)
         #expect(one.baselines.count == 1)
     }
 }

@@ -68,7 +68,8 @@ extension StoreSession {
                 WHERE m.tenantId = ? ORDER BY s.asOf, s.id
                 """, arguments: [row.id!])
         var entries: [TimelineEntry] = []
-        var previous: [String: (item: ModelItem, record: Int64)]?
+        // For one subscription, its first snapshot shows it as added; for a tenant, the first is "first seen".
+        var previous: [String: (item: ModelItem, record: Int64)]? = subscription == nil ? nil : [:]
         for snapshotRow in snapshotRows {
             let items = try subjects(of: row.id!, in: snapshotRow.id!, subscription: subscription)
             var changes: [TimelineChange] = []

@@ -24,12 +24,12 @@ enum PreflightOutput {
             for record in report.unprotected { lines.append("    " + describe(record)) }
         }
         let roles = report.allowedRoles.sorted().map(\.name).joined(separator: ", ")
-        lines.append("  may send the reseller invitation (roles \(roles)): \(report.inviters.isEmpty ? "nobody" : "")")
+        lines.append("  may send the reseller invitation (roles \(roles)):" + (report.inviters.isEmpty ? " nobody" : ""))
         for user in report.inviters {
             let name = user.displayName.map { " (\($0))" } ?? ""
             lines.append("    \(user.userPrincipalName)\(name): \(user.roles.sorted().map(\.name).joined(separator: ", "))")
         }
-        lines.append("  problems: \(report.problems.isEmpty ? "none" : "")")
+        lines.append("  problems:" + (report.problems.isEmpty ? " none" : ""))
         for problem in report.problems {
             let mark = problem.level == .blocker ? "✗ blocker" : "! warning"
             let source = problem.source.map { " (\($0.file):\($0.line))" } ?? ""

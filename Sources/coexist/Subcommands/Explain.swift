@@ -57,10 +57,9 @@ struct Explain: ParsableCommand {
         for (index, entry) in timeline.entries.enumerated() {
             let label = entry.snapshot.label.map { " \"\($0)\"" } ?? ""
             let head = "  snapshot \(entry.snapshot.id) as of \(entry.snapshot.asOf.calendarDay)\(label)"
-            if index == 0 {
-                lines.append("\(head): first seen, \(entry.records) record(s)")
-            } else if entry.changes.isEmpty {
-                lines.append("\(head): no change")
+            if entry.changes.isEmpty {
+                let state = entry.records == 0 ? "not present" : (index == 0 ? "first seen, \(entry.records) record(s)" : "no change")
+                lines.append("\(head): \(state)")
             } else {
                 lines.append("\(head):")
                 for change in entry.changes {
