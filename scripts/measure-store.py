@@ -77,12 +77,13 @@ def churn(rng, tenants, subscriptions, fraction):
 
 def run(command, cwd):
     start = time.monotonic()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + command, cwd=cwd, capture_output=True, text=True)
     elapsed = time.monotonic() - start
-    peak_kb = int(result.stderr.strip().splitlines()[-1]) if result.stderr.strip() else 0
+    fields = result.stderr.strip().splitlines()[-1].split() if result.stderr.strip() else ["0", "0", "0"]
+    peak_kb, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
     if result.returncode not in (0, 1, 5):
         sys.exit(f"{' '.join(command)} exited {result.returncode}:\n{result.stderr[-2000:]}")
-    return elapsed, peak_kb, result
+    return elapsed, cpu, peak_kb
 
 
 def size(path):
@@ -97,6 +98,7 @@ def main():
     parser.add_argument("--churn", type=float, default=0.01)
     parser.add_argument("--binary", default=".build/release/coexist")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--prune-keep", type=int, default=0, help="after the nights, prune to this many runs and report")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -112,25 +114,29 @@ def main():
     try:
         write_export(export, tenants, subscriptions)
         export_size = os.path.getsize(export)
-        elapsed, peak, _ = run([binary, "import", export, "--store", store, "--label", "baseline", "--as-of", "2026-10-01", "-q"], work)
+        elapsed, cpu, peak = run([binary, "import", export, "--store", store, "--label", "baseline", "--as-of", "2026-10-01", "-q"], work)
         one = size(store)
         print(f"# coexist store growth: {args.subscriptions:,} subscriptions, {tenant_count:,} tenants, "
               f"{args.churn:.1%} churn per night, {args.nights} nights\n")
-        print(f"Export file: {export_size / 1e6:.1f} MB. Baseline import: {elapsed:.1f} s, peak memory {peak / 1024:.0f} MB, "
+        print(f"Export file: {export_size / 1e6:.1f} MB. Baseline import: {elapsed:.1f} s ({cpu:.1f} s CPU), peak memory {peak / 1024:.0f} MB, "
               f"store {one / 1e6:.1f} MB (one snapshot).\n")
-        print("| night | subscriptions | run time (s) | peak memory (MB) | store (MB) | growth this night (MB) | store / one snapshot |")
-        print("|---:|---:|---:|---:|---:|---:|---:|")
+        print("| night | subscriptions | run time (s) | CPU (s) | peak memory (MB) | store (MB) | growth this night (MB) | store / one snapshot |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         previous = one
         for night in range(1, args.nights + 1):
             subscriptions = churn(rng, tenants, subscriptions, args.churn)
             write_export(export, tenants, subscriptions)
             day = f"2026-11-{night:02d}" if night <= 30 else f"2026-12-{night - 30:02d}"
-            elapsed, peak, _ = run([binary, "reconcile", "--current", export, "--current-as-of", day, "--store", store,
+            elapsed, cpu, peak = run([binary, "reconcile", "--current", export, "--current-as-of", day, "--store", store,
                                     "--out", os.path.join(work, "reports"), "-q", "--allow-incomplete"], work)
             now = size(store)
-            print(f"| {night} | {len(subscriptions):,} | {elapsed:.1f} | {peak / 1024:.0f} | {now / 1e6:.1f} | "
+            print(f"| {night} | {len(subscriptions):,} | {elapsed:.1f} | {cpu:.1f} | {peak / 1024:.0f} | {now / 1e6:.1f} | "
                   f"{(now - previous) / 1e6:.1f} | {now / one:.2f} |", flush=True)
             previous = now
+        if args.prune_keep:
+            elapsed, cpu, peak = run([binary, "prune", "--keep", str(args.prune_keep), "--store", store], work)
+            print(f"\nAfter `coexist prune --keep {args.prune_keep}` (baselines and what findings point to stay): "
+                  f"{size(store) / 1e6:.1f} MB, {size(store) / one:.2f} × one snapshot, in {elapsed:.1f} s.")
     finally:
         if args.keep:
             print(f"\nkept {work}", file=sys.stderr)

@@ -21,7 +21,11 @@ struct NightlyCommandTests {
     func nightlyEqualsFileToFile() throws {
         let work = try NightlyWorkspace()
         defer { work.remove() }
-        #expect(try work.run(["import", "SampleData/baseline", "--label", "onboarding"]).status == 0)
+        let imported = try work.run(["import", "SampleData/baseline", "--label", "onboarding"])
+        #expect(imported.status == 0)
+        #expect(imported.stdout.contains("recorded for 14 tenant(s) seen for the first time"), "\(imported.stdout)")
+        let again = try work.run(["import", "SampleData/baseline"])
+        #expect(again.stdout.contains("nothing new: these exports are snapshot 1 \"onboarding\""), "\(again.stdout)")
         let nightly = try work.run(["reconcile", "--current", "SampleData/current", "--out", work.path("nightly")])
         let files = try CLIRunner.run([
             "reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", work.path("files"),

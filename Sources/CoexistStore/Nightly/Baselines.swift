@@ -71,10 +71,11 @@ extension StoreSession {
                 ORDER BY t.guid
                 """, arguments: [snapshotID])
         var recorded: [TenantID] = []
+        let stamp = Timestamp.text(date)  // once: a date formatter per tenant costs more than the insert
         for row in rows {
             guard let tenant = TenantID(parsing: row[1] as String) else { continue }
             var baseline = BaselineRow(
-                id: nil, tenantId: row[0], snapshotId: snapshotID, recordedAt: Timestamp.text(date), origin: origin, runId: runID,
+                id: nil, tenantId: row[0], snapshotId: snapshotID, recordedAt: stamp, origin: origin, runId: runID,
                 recordedBy: nil, note: nil)
             try baseline.insert(db)
             recorded.append(tenant)
@@ -116,40 +117,45 @@ extension StoreSession {
     /// as-of is the earliest baseline's (each tenant's own is in ``AssembledBaseline/baselines``).
     public func assembleBaseline() throws -> AssembledBaseline {
         let baselines = try baselines()
-        var assembled = Snapshot()
+        let bySnapshot = Dictionary(grouping: baselines, by: \.snapshotID)
+        // The snapshot most tenants share is loaded as the start (usually the only one); the others are added.
+        let order = bySnapshot.keys.sorted { (bySnapshot[$0]!.count, $1) > (bySnapshot[$1]!.count, $0) }
+        var assembled: Snapshot?
         var partnerUsers: (asOf: ISODate, users: [PartnerUser])?
         var seenInputs = Set<InputFile>()
         var seenProblems = Set<RecordProblem>()
-        let bySnapshot = Dictionary(grouping: baselines, by: \.snapshotID)
-        for snapshotID in bySnapshot.keys.sorted() {
-            let tenants = Set(bySnapshot[snapshotID]!.map(\.tenant))
-            let part = try loadSnapshot(snapshotID, tenants: tenants)
-            for (id, info) in part.tenants where tenants.contains(id) { assembled.noteTenant(info) }
-            for view in SubscriptionView.allCases where part.hasView(view) {
-                assembled.declareView(view)
-                for record in part.subscriptions(in: view).values where tenants.contains(record.tenant) { assembled.insert(record) }
-            }
-            if let relationships = part.relationships {
-                assembled.relationships = (assembled.relationships ?? []) + relationships.filter { tenants.contains($0.tenant) }
-            }
-            if let licenses = part.licenses {
-                assembled.licenses = (assembled.licenses ?? []) + licenses.filter { tenants.contains($0.tenant) }
-            }
-            if let users = part.partnerUsers, let asOf = part.asOf,
-                partnerUsers.map({ ISODate.compare($0.asOf, asOf) <= 0 }) ?? true
-            {
+        for snapshotID in order {
+            // Holds only these tenants' records, the partner users, and problems of these tenants or none.
+            let part = try loadSnapshot(snapshotID, tenants: Set(bySnapshot[snapshotID]!.map(\.tenant)))
+            if let users = part.partnerUsers, let asOf = part.asOf, partnerUsers.map({ ISODate.compare($0.asOf, asOf) <= 0 }) ?? true {
                 partnerUsers = (asOf, users)
             }
-            assembled.exportingPartners.formUnion(part.exportingPartners)
-            for input in part.inputs where seenInputs.insert(input).inserted { assembled.inputs.append(input) }
-            for problem in part.problems where seenProblems.insert(problem).inserted { assembled.problems.append(problem) }
-            assembled.invalidSubscriptionIDs.formUnion(part.invalidSubscriptionIDs)
-            if let asOf = part.asOf, assembled.asOf.map({ ISODate.compare(asOf, $0) < 0 }) ?? true { assembled.asOf = asOf }
+            guard var merged = assembled else {
+                assembled = part
+                seenInputs = Set(part.inputs)
+                seenProblems = Set(part.problems)
+                continue
+            }
+            assembled = nil  // so that `merged` is the only reference and grows in place
+            for info in part.tenants.values { merged.noteTenant(info) }
+            for view in SubscriptionView.allCases where part.hasView(view) {
+                merged.declareView(view)
+                for record in part.subscriptions(in: view).values { merged.insert(record) }
+            }
+            if let relationships = part.relationships { merged.relationships = (merged.relationships ?? []) + relationships }
+            if let licenses = part.licenses { merged.licenses = (merged.licenses ?? []) + licenses }
+            merged.exportingPartners.formUnion(part.exportingPartners)
+            for input in part.inputs where seenInputs.insert(input).inserted { merged.inputs.append(input) }
+            for problem in part.problems where seenProblems.insert(problem).inserted { merged.problems.append(problem) }
+            merged.invalidSubscriptionIDs.formUnion(part.invalidSubscriptionIDs)
+            if let asOf = part.asOf, merged.asOf.map({ ISODate.compare(asOf, $0) < 0 }) ?? true { merged.asOf = asOf }
+            assembled = merged
         }
-        assembled.partnerUsers = partnerUsers?.users
-        assembled.relationships?.sort { $0.source < $1.source }
-        assembled.licenses?.sort { $0.source < $1.source }
-        return AssembledBaseline(snapshot: assembled, baselines: baselines)
+        var result = assembled ?? Snapshot()
+        result.partnerUsers = partnerUsers?.users ?? result.partnerUsers
+        result.relationships?.sort { $0.source < $1.source }
+        result.licenses?.sort { $0.source < $1.source }
+        return AssembledBaseline(snapshot: result, baselines: baselines)
     }
 
     /// Finds a tenant by id, domain or name (case-insensitive), among the tenants the store knows.
