@@ -6,12 +6,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "coexist", targets: ["coexist"]),
-        .library(name: "CoexistKit", targets: ["CoexistModel", "CoexistIngest", "CoexistRules", "CoexistDiff", "CoexistReports"]),
+        .library(
+            name: "CoexistKit", targets: ["CoexistModel", "CoexistIngest", "CoexistRules", "CoexistDiff", "CoexistStore", "CoexistReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The only C surface: libxml2 through pkg-config, imported by CoexistIngest alone.
@@ -37,13 +39,23 @@ let package = Package(
         .target(name: "CoexistRules", dependencies: ["CoexistModel"]),
         // Snapshot diff: added / removed / changed subscriptions, field by field.
         .target(name: "CoexistDiff", dependencies: ["CoexistModel"]),
+        // The SQLite store of nightly mode (snapshots, baselines, runs, acceptances): the only GRDB importer.
+        .target(
+            name: "CoexistStore",
+            dependencies: [
+                "CoexistModel", "CoexistRules",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The report model and one renderer per output format, written atomically.
         .target(name: "CoexistReports", dependencies: ["CoexistModel", "CoexistRules", "CoexistDiff"]),
         // The thin command-line layer: parses options, prints, decides exit codes.
         .executableTarget(
             name: "coexist",
             dependencies: [
-                "CoexistModel", "CoexistIngest", "CoexistRules", "CoexistDiff", "CoexistReports",
+                "CoexistModel", "CoexistIngest", "CoexistRules", "CoexistDiff", "CoexistStore", "CoexistReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,10 +66,11 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CoexistRulesTests", dependencies: ["CoexistRules", "CoexistModel"]),
         .testTarget(name: "CoexistDiffTests", dependencies: ["CoexistDiff", "CoexistModel"]),
+        .testTarget(name: "CoexistStoreTests", dependencies: ["CoexistStore", "CoexistRules", "CoexistModel"]),
         .testTarget(
             name: "CoexistReportsTests", dependencies: ["CoexistReports", "CoexistRules", "CoexistDiff", "CoexistModel"],
             exclude: ["Snapshots"]),
         // Runs the built `coexist` binary end to end, as a user or cron would.
-        .testTarget(name: "CoexistCLITests", dependencies: ["coexist"]),
+        .testTarget(name: "CoexistCLITests", dependencies: ["coexist", "CoexistStore"]),
     ]
 )

@@ -5,7 +5,7 @@ import CoexistRules
 /// `report.json`, schemaVersion 1 (SPEC §5). Keys in the schema's order; extra keys after them.
 public enum JSONReport {
     public static func render(_ result: ReconcileResult) -> String {
-        document(result).serialized()
+        withNightlyKeys(document(result), result).serialized()
     }
 
     static func document(_ result: ReconcileResult) -> JSONValue {

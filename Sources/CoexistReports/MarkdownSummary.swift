@@ -21,6 +21,7 @@ public enum MarkdownSummary {
             out += "- Exporting partner: \(result.exportingPartners.sorted().map(\.description).joined(separator: ", "))\n"
         }
         out += "- Generated \(result.generatedAt) by coexist \(result.toolVersion)\n"
+        out += nightlySection(result)
 
         if !result.notEvaluated.isEmpty {
             out += "\n## Rules not evaluated\n\nThese rules proved nothing in this run; their inputs are missing.\n\n"

@@ -29,7 +29,10 @@ public struct ReconcileResult: Sendable {
     public let run: RuleRun
     public let diff: SnapshotDiff
     public let failOn: Severity
-    public let status: ReportStatus
+    /// Decided at init; a nightly run decides it again once accepted findings are known (``annotate(_:)``).
+    public internal(set) var status: ReportStatus
+    /// The store's notes, in a nightly run.
+    public internal(set) var nightly: NightlyNotes?
 
     public init(
         toolVersion: String, generatedAt: String, baselineAsOf: ISODate, currentAsOf: ISODate,

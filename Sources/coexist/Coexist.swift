@@ -16,7 +16,10 @@ struct Coexist: ParsableCommand {
             3 nothing audited, 4 internal or storage failure, 5 incomplete, 75 store locked.
             """,
         version: version,
-        subcommands: [Reconcile.self, Validate.self, RulesCommand.self, MappingCommand.self],
+        subcommands: [
+            Reconcile.self, Validate.self, RulesCommand.self, MappingCommand.self, Import.self, PreflightCommand.self,
+            History.self, Explain.self, Accept.self, BaselineCommand.self, Prune.self,
+        ],
         defaultSubcommand: nil
     )
 }

@@ -6,6 +6,8 @@ import Foundation
 @main
 enum Main {
     static func main() {
+        // A file-size limit then fails the write (a clear storage error, exit 4) instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try Coexist.parseAsRoot()
             try command.run()

@@ -113,7 +113,8 @@ struct ReconcileCommandTests {
     @Test(
         "usage errors exit 2 with one clear message",
         arguments: [
-            ["reconcile", "--current", "SampleData/current"],
+            ["reconcile", "--baseline", "SampleData/baseline"],
+            ["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--store", "unused.sqlite"],
             ["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--fail-on", "fatal"],
             ["reconcile", "--baseline", "no/such/dir", "--current", "SampleData/current"],
             ["reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--as-of", "yesterday"],

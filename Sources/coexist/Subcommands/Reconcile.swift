@@ -8,16 +8,24 @@ import Foundation
 /// `coexist reconcile`: today's exports against a baseline, rule by rule, into reports.
 struct Reconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compare a current export set with a baseline and write the reports.",
+        abstract: "Compare a current export set with a baseline (or the stored baselines) and write the reports.",
         discussion: """
             An export set is a directory or a list of files (repeat the option). Files are recognized by \
             content: canonical CSV (',' or ';'), canonical XML, Microsoft's exports (Partner Center CSV and \
             API JSON, Graph JSON, Insights reports; also in German) and the layouts of --mapping files. Reports are written atomically to --out: \
             report.json, summary.md, findings.csv, changes.csv, report.html.
 
-            Example:
+            Without --baseline this is the nightly form: each tenant is compared with its baseline recorded \
+            in the store (--store, $COEXIST_STORE, ./coexist.sqlite); a tenant seen for the first time gets \
+            one; the run, its inputs and findings are recorded, and the reports mark what is new since the \
+            last run and what finance accepted. A current as-of older than the last run's is refused (exit 2) \
+            unless --allow-stale; a second run while one holds the store exits 75.
+
+            Examples:
               coexist reconcile --baseline SampleData/baseline \\
                                 --current SampleData/current --out reports
+              coexist reconcile --current exports/today --store coexist.sqlite \\
+                                --out reports/today
             """)
 
     @Option(name: .long, help: ArgumentHelp("The baseline export set: a directory or a file (repeatable).", valueName: "path"))
@@ -55,6 +63,11 @@ struct Reconcile: ParsableCommand {
     @Flag(name: .customLong("allow-incomplete"), help: "Exit 0 instead of 5 when an error rule could not be evaluated.")
     var allowIncomplete = false
 
+    @Flag(name: .customLong("allow-stale"), help: "Nightly form: run even when the current as-of is older than the last run's.")
+    var allowStale = false
+
+    @OptionGroup(title: "Nightly form (without --baseline)") var store: StoreOption
+
     @Flag(name: .shortAndLong, help: "Print only errors; no summary.")
     var quiet = false
 
@@ -62,11 +75,23 @@ struct Reconcile: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        if baseline.isEmpty { throw ValidationError("Missing --baseline: the export set to compare against (a directory or files).") }
         if current.isEmpty { throw ValidationError("Missing --current: today's export set (a directory or files).") }
+        if !baseline.isEmpty && store.store != nil {
+            throw ValidationError("--store is for the nightly form: drop --baseline to compare with the baselines in the store.")
+        }
+        if baseline.isEmpty && baselineAsOf != nil {
+            throw ValidationError("--baseline-as-of needs --baseline; the nightly form takes each tenant's as-of from its stored baseline.")
+        }
     }
 
     func run() throws {
+        if baseline.isEmpty {
+            // Without --baseline: every tenant against its recorded baseline (see NightlyReconcile).
+            return try NightlyReconcile(
+                current: current, out: out, failOn: failOn, asOf: (currentAsOf ?? asOf)?.date, partnerIDs: Set(partnerIDs.map(\.id)),
+                config: config, allowStale: allowStale, allowIncomplete: allowIncomplete, quiet: quiet, verbose: verbose, store: store
+            ).run()
+        }
         let logger = StderrLogHandler.logger(verbose: verbose, quiet: quiet)
         let file =
             try (config ?? ProcessInfo.processInfo.environment["COEXIST_CONFIG"]).map { path throws(CommandFailure) in
