@@ -118,6 +118,10 @@ struct NightlyStoreTests {
             try session.recordFirstBaselines(snapshotID: base, origin: .imported, runID: nil, at: Date())
             let middle = try session.importSnapshot(unusual, asOf: Sets.later, label: nil, importedAt: Date()).snapshotID
             let last = try session.importSnapshot(Sets.changed(), asOf: Sets.later, label: nil, importedAt: Date()).snapshotID
+            // A run on the middle snapshot whose finding points to it, then a run on the last one.
+            let old = [Sets.finding("preexisting-missing", subscription: 1)]
+            _ = try session.recordRun(Sets.draft(snapshot: middle), findings: old, memory: try session.remember(old))
+            _ = try session.recordRun(Sets.draft(snapshot: last), findings: [], memory: [])
             return (base, middle, last)
         }
         let outcome = try store.write { try $0.prune(keep: 1) }
@@ -127,6 +131,9 @@ struct NightlyStoreTests {
         try store.vacuum()
         #expect(try store.check().isEmpty)
         #expect(try store.read { try $0.snapshots() }.map(\.id) == [ids.0, ids.2])
+        // The old run stays (a finding points to it) without its snapshot.
+        #expect(outcome.protectedRuns.count == 1)
+        #expect(try store.read { try $0.runs() }.map(\.snapshotID) == [nil, ids.2])
     }
 
     @Test("the timeline lists each change with the snapshot it appeared in")

@@ -13,8 +13,9 @@ public struct PruneOutcome: Sendable {
 
 extension StoreSession {
     /// Removes all but the `keep` most recent runs and snapshots, and the records no snapshot refers
-    /// to any more. Never removed: a snapshot that is or was a tenant's baseline, a run an acceptance
-    /// or a finding's first or last appearance points to, and the snapshot of every kept run.
+    /// to any more. Never removed: a snapshot that is or was a tenant's baseline, a run an acceptance,
+    /// a baseline or a finding's first or last appearance points to (an old one of those keeps its
+    /// row, counts and findings; its snapshot goes), and the snapshots of the `keep` latest runs.
     public func prune(keep: Int) throws -> PruneOutcome {
         let keep = max(keep, 1)
         let runIDs = try Int64.fetchAll(db, sql: "SELECT id FROM run ORDER BY id DESC")
@@ -32,7 +33,8 @@ extension StoreSession {
 
         let snapshotIDs = try Int64.fetchAll(db, sql: "SELECT id FROM snapshot ORDER BY id DESC")
         let referencedSnapshots = Set(
-            try Int64.fetchAll(db, sql: "SELECT snapshotId FROM baseline UNION SELECT snapshotId FROM run"))
+            try Int64.fetchAll(db, sql: "SELECT snapshotId FROM baseline")
+                + runIDs.prefix(keep).compactMap { try RunRow.fetchOne(db, key: $0)?.snapshotId })
         let oldSnapshots = snapshotIDs.dropFirst(keep)
         let protectedSnapshots = oldSnapshots.filter { referencedSnapshots.contains($0) }
         let removedSnapshots = oldSnapshots.filter { !referencedSnapshots.contains($0) }

@@ -25,7 +25,8 @@ public struct RunSummary: Sendable, Hashable {
     public let token: String
     public let startedAt: String
     public let finishedAt: String
-    public let snapshotID: Int64
+    /// The stored snapshot of its inputs; nil once `prune` removed it.
+    public let snapshotID: Int64?
     public let inputsKey: String
     public let inputs: [RunInput]
     public let currentAsOf: ISODate

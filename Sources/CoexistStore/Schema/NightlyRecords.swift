@@ -41,8 +41,8 @@ struct RunRow: Codable, FetchableRecord, MutablePersistableRecord {
     var token: String
     var startedAt: String
     var finishedAt: String
-    /// The current export set, as stored.
-    var snapshotId: Int64
+    /// The current export set, as stored; nil once pruned.
+    var snapshotId: Int64?
     var inputsKey: String
     /// The inputs as the run read them (JSON list of file, sha256, kind, records).
     var inputs: String

@@ -79,7 +79,8 @@ enum Schema {
             table.column("token", .text).notNull()
             table.column("startedAt", .text).notNull()
             table.column("finishedAt", .text).notNull()
-            table.belongsTo(SnapshotRow.databaseTableName, onDelete: .restrict).notNull()
+            // Pruning may drop the snapshot of an old run; the run, its counts and its findings stay.
+            table.belongsTo(SnapshotRow.databaseTableName, onDelete: .setNull)
             table.column("inputsKey", .text).notNull()
             table.column("inputs", .text).notNull()
             table.column("currentAsOf", .text).notNull()

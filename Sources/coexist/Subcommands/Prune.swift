@@ -7,8 +7,10 @@ struct Prune: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove all but the N latest runs and snapshots, and the records nothing refers to; then VACUUM.",
         discussion: """
-            Never removed: a snapshot that is or was a tenant's baseline, a run that an acceptance or a \
-            finding (its first or last appearance) points to, and the snapshot of every run kept.
+            Never removed: a snapshot that is or was a tenant's baseline, the snapshots of the N latest \
+            runs, and a run that an acceptance, a baseline or a finding (its first or last appearance) \
+            points to: such an older run keeps its row, counts and findings in `history` and `explain`; \
+            only its snapshot goes.
             """)
 
     @Option(name: .long, help: ArgumentHelp("How many of the latest runs and snapshots to keep (at least 1).", valueName: "n"))
@@ -35,7 +37,7 @@ struct Prune: ParsableCommand {
                 + "\(size(before)) → \(size(opened.sizeOnDisk))")
         if !outcome.protectedSnapshots.isEmpty || !outcome.protectedRuns.isEmpty {
             Terminal.out(
-                "  kept though older: snapshots \(outcome.protectedSnapshots.map(String.init).joined(separator: ", ")) (baselines, runs), "
+                "  kept though older: snapshots \(outcome.protectedSnapshots.map(String.init).joined(separator: ", ")) (baselines), "
                     + "runs \(outcome.protectedRuns.map(String.init).joined(separator: ", ")) (findings and acceptances point to them)")
         }
     }
