@@ -13,6 +13,15 @@ enum TerminalSummary {
             "  subs       \(counts.baseline) → \(counts.current): +\(counts.added) added, -\(counts.removed) removed, "
                 + "\(counts.changed) changed, \(counts.unchanged) unchanged")
         Terminal.out("  findings   \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info")
+        for total in result.costs.totals {
+            Terminal.out(
+                "  cost/month \(total.monthlyNet.signed(total.currency)) net (\(total.monthlyIncrease.signed(total.currency)), "
+                    + "\(total.monthlyDecrease.signed(total.currency)))"
+                    + (total.oneTime == 0 ? "" : ", one-time \(total.oneTime.signed(total.currency))"))
+        }
+        if result.costs.unpricedChanges > 0 {
+            Terminal.out("  unpriced   \(result.costs.unpricedChanges) change(s) move seats without a known price (costs.csv)")
+        }
         for evaluation in result.notEvaluated {
             Terminal.out("  not evaluated: \(evaluation.id) (\(evaluation.severity)): \(evaluation.reason ?? "")")
         }
@@ -25,6 +34,6 @@ enum TerminalSummary {
             if serious.count > 12 { Terminal.out("  … \(serious.count - 12) more in findings.csv") }
         }
         Terminal.out("")
-        Terminal.out("  reports    \(reportDirectory)/report.json, summary.md, findings.csv, changes.csv, report.html")
+        Terminal.out("  reports    \(reportDirectory)/report.json, summary.md, findings.csv, changes.csv, costs.csv, report.html")
     }
 }

@@ -12,7 +12,7 @@ struct Reconcile: ParsableCommand {
         discussion: """
             An export set is a directory or a list of files (repeat the option). Files are recognized by \
             content: canonical CSV (',' or ';'), canonical XML. Reports are written atomically to --out: \
-            report.json, summary.md, findings.csv, changes.csv, report.html.
+            report.json, summary.md, findings.csv, changes.csv, costs.csv, report.html (open it in a browser).
 
             Example:
               coexist reconcile --baseline SampleData/baseline --current SampleData/current --out reports
@@ -47,6 +47,19 @@ struct Reconcile: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Configuration file (JSON); default $COEXIST_CONFIG.", valueName: "file"))
     var config: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Price list (CSV: OfferId or SkuId, UnitPrice, Currency, BillingCycle) for subscriptions whose export has no UnitPrice.",
+            valueName: "csv"))
+    var prices: String?
+
+    @Option(
+        name: .customLong("csv-dialect"),
+        help: ArgumentHelp("CSV reports for: standard (',', decimal point) or excel-de (';', UTF-8 BOM, decimal comma).", valueName: "name")
+    )
+    var csvDialect: CSVDialect = .standard
+
     @Flag(name: .customLong("allow-incomplete"), help: "Exit 0 instead of 5 when an error rule could not be evaluated.")
     var allowIncomplete = false
 
@@ -68,6 +81,14 @@ struct Reconcile: ParsableCommand {
                 try ConfigurationFile.load(path: path)
             } ?? ConfigurationFile()
 
+        let priceList: PriceList
+        do {
+            priceList = try prices.map { path throws(PriceListError) in try PriceListReader.read(path: path) } ?? PriceList()
+        } catch {
+            throw CommandFailure(
+                status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
+        }
+
         let loader = ExportSetLoader(logger: logger)
         let baselineSet: Snapshot
         let currentSet: Snapshot
@@ -84,9 +105,9 @@ struct Reconcile: ParsableCommand {
             baseline: baselineSet, current: currentSet, configuration: file.rules,
             partnerIDs: file.partnerIDs.union(partnerIDs.map(\.id)), failOn: failOn ?? file.failOn ?? .error,
             runDay: ISODate(day: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))),
-            generatedAt: ISO8601DateFormatter().string(from: now), toolVersion: Coexist.version)
+            generatedAt: ISO8601DateFormatter().string(from: now), toolVersion: Coexist.version, prices: priceList)
 
-        let files = result.renderAll()
+        let files = result.renderAll(csvDialect: csvDialect)
         if out == "-" {
             FileHandle.standardOutput.write(Data(files[0].contents.utf8))
         } else {
