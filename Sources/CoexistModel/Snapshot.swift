@@ -120,17 +120,17 @@ public struct Snapshot: Sendable {
     /// ``Duplicate`` for the caller to report.
     @discardableResult
     public mutating func insert(_ subscription: Subscription) -> Duplicate? {
-        var records = views[subscription.view] ?? [:]
-        defer { views[subscription.view] = records }
-        guard let existing = records[subscription.id] else {
-            records[subscription.id] = subscription
+        // Mutate the view's dictionary in place through the subscript: a local copy of it would be
+        // copied whole on every insert (copy-on-write), which made reading an export quadratic.
+        guard let existing = views[subscription.view, default: [:]][subscription.id] else {
+            views[subscription.view, default: [:]][subscription.id] = subscription
             return nil
         }
         var comparable = subscription
         comparable.source = existing.source
         if comparable == existing { return nil }
         if subscription.source < existing.source {
-            records[subscription.id] = subscription
+            views[subscription.view, default: [:]][subscription.id] = subscription
             return Duplicate(kept: subscription, dropped: existing)
         }
         return Duplicate(kept: existing, dropped: subscription)
