@@ -44,6 +44,8 @@ enum HTMLAssets {
         .kpi b{display:block;font-size:22px;font-variant-numeric:tabular-nums;white-space:nowrap}.kpi span{color:var(--muted);font-size:12px}
         .kpi.error b{color:var(--error)}.kpi.warning b{color:var(--warning)}.kpi.info b{color:var(--info)}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(400px,1fr));gap:20px;align-items:start}
+        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:20px;align-items:start}
+        @media (min-width:1200px){.charts{grid-template-columns:5fr 3.4fr 3.4fr}}
         figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
         figcaption{font-weight:600;margin-bottom:6px}svg{display:block;max-width:100%;height:auto}
         svg text{font-size:12px;fill:var(--ink)}svg .axis{fill:var(--muted)}
@@ -72,9 +74,9 @@ enum HTMLAssets {
         .arrow{color:var(--muted);padding:0 3px}
         tr.removed td{color:var(--muted)}tr.removed td.product{text-decoration:line-through}
         .up{color:var(--error)}.down{color:var(--ok)}.inputs-line{margin:6px 0 0;font-size:12.5px;color:var(--muted)}
-        .evidence{font-size:11px;color:var(--muted);min-width:150px;max-width:230px}
-        td.product{min-width:200px}td.subject{min-width:170px}td.product code,td.subject code{white-space:nowrap;font-size:10.5px}
-        code.rule{white-space:nowrap}td.message{min-width:260px}
+        .evidence{font-size:11px;color:var(--muted);min-width:120px;max-width:210px}td.product .evidence{max-width:none;margin-top:2px}.block{overflow-x:auto}
+        td.product{min-width:170px}td.subject{min-width:170px}td.product code,td.subject code{white-space:nowrap;font-size:10.5px}
+        code.rule,td.date,td.dates del,td.dates ins{white-space:nowrap}td.message{min-width:260px}
         .note{font-size:12.5px;color:var(--muted)}
         .filters{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;gap:8px 14px;align-items:end;padding:10px 12px;\
         margin:16px 0;background:#fff;border:1px solid var(--line);border-radius:6px;box-shadow:0 2px 6px rgba(0,0,0,.06)}

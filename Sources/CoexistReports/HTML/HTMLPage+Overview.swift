@@ -107,13 +107,17 @@ extension HTMLPage {
         let legend =
             "<div class=\"legend\"><span class=\"swatch baseline\"></span>baseline \(result.baselineAsOf.calendarDay)"
             + "<span class=\"swatch current\"></span>current \(result.currentAsOf.calendarDay)</div>"
-        html += "<section id=\"charts\"><h2>At a glance</h2><div class=\"grid\">\n"
+        html += "<section id=\"charts\"><h2>At a glance</h2><div class=\"charts\">\n"
         html += "<figure><figcaption>Findings by rule</figcaption>"
         html += ruleBars.isEmpty ? "<p class=\"ok\">No findings.</p>" : SVGChart.horizontal(ruleBars, title: "Findings by rule")
         html += "</figure>\n<figure><figcaption>Subscriptions by channel</figcaption>"
-        html += SVGChart.horizontal(subscriptionBars, title: "Subscriptions by channel, baseline and current") + legend
+        html +=
+            SVGChart.horizontal(
+                subscriptionBars, title: "Subscriptions by channel, baseline and current", width: 380, labelWidth: 70) + legend
         html += "</figure>\n<figure><figcaption>Seats in service by channel</figcaption>"
-        html += SVGChart.horizontal(seatBars, title: "Seats in service by channel, baseline and current") + legend
+        html +=
+            SVGChart.horizontal(
+                seatBars, title: "Seats in service by channel, baseline and current", width: 380, labelWidth: 70) + legend
         html += "</figure>\n</div></section>\n"
     }
 

@@ -9,9 +9,9 @@ import Foundation
 /// `data-s` (severities), `data-r` (rule ids), `data-c` (channels).
 extension HTMLPage {
     /// The columns of the subscriptions table that show one field each, with before → after when it changed.
-    static let subscriptionColumns: [(title: String, field: SubscriptionField, numeric: Bool)] = [
-        ("Channel", .channel, false), ("Status", .status, false), ("Seats", .quantity, true), ("Billing", .billingCycle, false),
-        ("Ends", .endDate, false), ("Reseller", .resellerPartnerId, false), ("Advisors", .advisors, false),
+    static let subscriptionColumns: [(title: String, field: SubscriptionField, css: String)] = [
+        ("Channel", .channel, ""), ("Status", .status, ""), ("Seats", .quantity, "num"), ("Billing", .billingCycle, ""),
+        ("Ends", .endDate, "date"), ("Reseller", .resellerPartnerId, ""), ("Advisors", .advisors, ""),
     ]
 
     func findingsTable(_ found: [Finding], tenantKey: String, into html: inout String) {
@@ -58,9 +58,9 @@ extension HTMLPage {
         if !rows.isEmpty {
             html += "<table class=\"sortable subscriptions\"><thead><tr><th>Product</th>"
             for column in HTMLPage.subscriptionColumns {
-                html += column.numeric ? "<th class=\"num\">\(column.title)</th>" : "<th>\(column.title)</th>"
+                html += column.css == "num" ? "<th class=\"num\">\(column.title)</th>" : "<th>\(column.title)</th>"
             }
-            html += "<th class=\"num\">Monthly effect</th><th>Change</th><th>Evidence</th></tr></thead><tbody>\n"
+            html += "<th class=\"num\">Monthly effect</th><th>Change</th></tr></thead><tbody>\n"
             html += rows + "</tbody></table>\n"
         } else if ids.isEmpty {
             html += "<p class=\"note\">No subscription in either export set.</p>\n"
@@ -91,14 +91,18 @@ extension HTMLPage {
         let product =
             changed.contains(.offerName) || changed.contains(.offerId)
             ? beforeAfter(name(before), name(after)) : escape(name(record))
-        html += "<td class=\"product\">\(product)<br><code class=\"muted\">\(id)</code></td>"
+        html +=
+            "<td class=\"product\">\(product)<br><code class=\"muted\">\(id)</code>"
+            + "<div class=\"evidence\">\(evidence(after?.source, before?.source))</div></td>"
         for column in HTMLPage.subscriptionColumns {
-            let numeric = column.numeric ? " class=\"num\"" : ""
+            let css = column.css.isEmpty ? "" : " class=\"\(column.css)\""
             if changed.contains(column.field) {
-                html += "<td\(numeric) data-v=\"\(escape(after?.text(of: column.field) ?? ""))\">"
+                // A changed date may wrap between before and after, never inside a date.
+                let css = column.css == "date" ? " class=\"dates\"" : css
+                html += "<td\(css) data-v=\"\(escape(after?.text(of: column.field) ?? ""))\">"
                 html += beforeAfter(before?.text(of: column.field), after?.text(of: column.field)) + "</td>"
             } else {
-                html += "<td\(numeric)>\(escape(display(record, column.field)))</td>"
+                html += "<td\(css)>\(escape(display(record, column.field)))</td>"
             }
         }
         html += monthlyCell(id)
@@ -107,7 +111,7 @@ extension HTMLPage {
         for field in change?.fields ?? [] where change?.kind == .changed && !shown.contains(field.field) {
             html += "<div class=\"note\">\(field.field.name): \(beforeAfter(field.before, field.after))</div>"
         }
-        html += "</td><td class=\"evidence\">\(evidence(after?.source, before?.source))</td></tr>\n"
+        html += "</td></tr>\n"
     }
 
     private func monthlyCell(_ id: SubscriptionID) -> String {

@@ -133,7 +133,10 @@ extension HTMLPage {
         if let domain = info?.domain { html += "<span class=\"muted\">\(escape(domain))</span>" }
         html += "<code class=\"muted\">\(tenant)</code></header>\n<div class=\"badges\">"
         for severity in Severity.allCases.reversed() {
-            if let count = severities[severity] { html += "<span class=\"sev \(severity)\">\(count) \(severity)</span>" }
+            if let count = severities[severity] {
+                let noun = severity == .info || count == 1 ? "\(severity)" : "\(severity)s"
+                html += "<span class=\"sev \(severity)\">\(count) \(noun)</span>"
+            }
         }
         if severities.isEmpty { html += "<span class=\"sev ok\">no findings</span>" }
         for (currency, net) in netPerCurrency(tenant) { html += "<span class=\"tag\">\(net.signed(currency)) / month</span>" }

@@ -138,7 +138,12 @@ struct HTMLPage {
                 result.run.findings.enumerated().sorted { lhs, rhs in
                     lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
                 }.prefix(limits.findingRows).sorted { $0.offset < $1.offset }.map(\.element))
-        findings = Dictionary(grouping: listed, by: \.tenant)
+        // Within a tenant, the most severe first (then report order): what a reviewer reads first.
+        findings = Dictionary(grouping: listed, by: \.tenant).mapValues { found in
+            found.enumerated().sorted { lhs, rhs in
+                lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
+            }.map(\.element)
+        }
         findingsListed = listed.count
         var bySubscription: [SubscriptionID: [Finding]] = [:]
         var byPartner: [TenantID: [PartnerID: [Finding]]] = [:]

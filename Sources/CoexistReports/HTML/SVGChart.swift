@@ -13,15 +13,13 @@ enum SVGChart {
         let classes: [String]
     }
 
-    static let width = 540
-    static let labelWidth = 290
     static let valueWidth = 52
     static let barHeight = 14
     static let gap = 2
     static let rowGap = 8
 
     /// The chart, scaled to its largest value; `title` is read by screen readers and shown on hover.
-    static func horizontal(_ bars: [Bar], title: String) -> String {
+    static func horizontal(_ bars: [Bar], title: String, width: Int = 560, labelWidth: Int = 280) -> String {
         let maximum = bars.flatMap(\.values).max() ?? 0
         let series = bars.map(\.values.count).max() ?? 1
         let rowHeight = series * barHeight + (series - 1) * gap
