@@ -14,10 +14,11 @@ enum TerminalSummary {
                 + "\(counts.changed) changed, \(counts.unchanged) unchanged")
         Terminal.out("  findings   \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info")
         for total in result.costs.totals {
-            Terminal.out(
-                "  cost/month \(total.monthlyNet.signed(total.currency)) net (\(total.monthlyIncrease.signed(total.currency)), "
-                    + "\(total.monthlyDecrease.signed(total.currency)))"
-                    + (total.oneTime == 0 ? "" : ", one-time \(total.oneTime.signed(total.currency))"))
+            let currency = total.currency
+            var line = "  cost/month \(total.monthlyNet.signed(currency)) net: \(total.monthlyIncrease.signed(currency)) up, "
+            line += "\(total.monthlyDecrease.signed(currency)) down"
+            if total.oneTime != 0 { line += "; one-time \(total.oneTime.signed(currency))" }
+            Terminal.out(line)
         }
         if result.costs.unpricedChanges > 0 {
             Terminal.out("  unpriced   \(result.costs.unpricedChanges) change(s) move seats without a known price (costs.csv)")
