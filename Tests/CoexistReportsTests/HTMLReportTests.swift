@@ -88,13 +88,26 @@ struct HTMLReportTests {
     @Test func unchangedSubscriptionsAreSummarizedInBigRuns() {
         let same = Scenario.subscription(1, quantity: 7)
         let result = ReconcileResult.reconcile(
-            baseline: Scenario.snapshot(partner: [same]), current: Scenario.snapshot(partner: [same]),
+            baseline: Scenario.snapshot(partner: [same], relationships: [Scenario.relationship()]),
+            current: Scenario.snapshot(partner: [same], relationships: [Scenario.relationship()]),
             configuration: RuleConfiguration(), partnerIDs: [], failOn: .error, runDay: ISODate(day: 0), generatedAt: "",
             toolVersion: "")
         let small = HTMLReport.render(result)
         #expect(small.contains("<span class=\"tag unchanged\">unchanged</span>"))
+        #expect(small.contains("<table class=\"sortable relationships\">"))
         let big = HTMLReport.render(result, limits: HTMLReport.Limits(unchangedRows: 0))
         #expect(!big.contains("<span class=\"tag unchanged\">"))
         #expect(big.contains("1 tenants with no finding and no change"))
+
+        let grown = Scenario.subscription(2, quantity: 7)
+        let busy = ReconcileResult.reconcile(
+            baseline: Scenario.snapshot(partner: [same, grown], relationships: [Scenario.relationship()]),
+            current: Scenario.snapshot(partner: [same, grown.with { $0.quantity = 8 }], relationships: [Scenario.relationship()]),
+            configuration: RuleConfiguration(), partnerIDs: [], failOn: .error, runDay: ISODate(day: 0), generatedAt: "",
+            toolVersion: "")
+        let summarized = HTMLReport.render(busy, limits: HTMLReport.Limits(unchangedRows: 0))
+        #expect(summarized.contains("1 unchanged subscription(s) with 7 seats in service are not listed"))
+        #expect(summarized.contains("1 unchanged relationship(s), not listed."))
+        #expect(!summarized.contains("<table class=\"sortable relationships\">"))
     }
 }

@@ -84,9 +84,8 @@ extension HTMLPage {
         let changed = Set(change?.kind == .changed ? change?.fields.map(\.field) ?? [] : [])
         let related = findingsBySubscription[id] ?? []
         html +=
-            "<tr class=\"\(kind)\" data-t=\"\(tenantKey)\" data-c=\"\(channelKeys(id))\" "
-            + "data-s=\"\(Set(related.map(\.severity.rawValue)).sorted().joined(separator: " "))\" "
-            + "data-r=\"\(escape(Set(related.map(\.rule)).sorted().joined(separator: " ")))\">"
+            "<tr class=\"\(kind)\" data-t=\"\(tenantKey)\" data-c=\"\(channelKeys(id))\""
+            + filterKeys(related) + ">"
         let name = { (side: Subscription?) in side?.offerName ?? side?.offerId ?? "" }
         let product =
             changed.contains(.offerName) || changed.contains(.offerId)
@@ -137,28 +136,47 @@ extension HTMLPage {
             html += "<p class=\"note\">No partner relationship in either export set.</p></div>\n"
             return
         }
+        // Big runs list what changed or has a finding, like subscriptions; the rest is counted.
+        let listed = pairs.filter { pair in
+            listsUnchanged || pair.baseline?.state != pair.current?.state
+                || pair.key.partner.flatMap { findingsByPartner[tenant]?[$0] } != nil
+        }
+        guard !listed.isEmpty else {
+            html += "<p class=\"note\">\(pairs.count) unchanged relationship(s), not listed.</p></div>\n"
+            return
+        }
         html += """
             <table class="sortable relationships"><thead><tr><th>Partner</th><th>Type</th><th>State before → after</th>\
             <th>Established</th><th>Invited by</th><th>Evidence</th></tr></thead><tbody>
 
             """
-        for pair in pairs {
+        for pair in listed {
             let latest = pair.current ?? pair.baseline
             let related = pair.key.partner.flatMap { findingsByPartner[tenant]?[$0] } ?? []
             let before = pair.baseline?.state.canonicalName
             let after = pair.current?.state.canonicalName
             let state = before == after ? escape(after ?? "") : beforeAfter(before, after)
             html +=
-                "<tr data-t=\"\(tenantKey)\" data-s=\"\(Set(related.map(\.severity.rawValue)).sorted().joined(separator: " "))\" "
-                + "data-r=\"\(escape(Set(related.map(\.rule)).sorted().joined(separator: " ")))\">"
+                "<tr data-t=\"\(tenantKey)\"\(filterKeys(related))>"
                 + "<td>\(pair.key.partner?.description ?? "—")</td><td>\(pair.key.type.canonicalName)</td><td>\(state)</td>"
                 + "<td>\(latest?.establishedAt?.description ?? "")</td><td>\(escape(latest?.invitedBy ?? ""))</td>"
                 + "<td class=\"evidence\">\(evidence(pair.current?.source, pair.baseline?.source))</td></tr>\n"
         }
-        html += "</tbody></table></div>\n"
+        html += "</tbody></table>"
+        if listed.count < pairs.count {
+            html += "<p class=\"note\">\(pairs.count - listed.count) unchanged relationship(s), not listed.</p>"
+        }
+        html += "</div>\n"
     }
 
     // MARK: - Cells
+
+    /// ` data-s="error info" data-r="…"` for the findings about a row; nothing when there are none.
+    private func filterKeys(_ related: [Finding]) -> String {
+        guard !related.isEmpty else { return "" }
+        let severities = Set(related.map(\.severity.rawValue)).sorted().joined(separator: " ")
+        return " data-s=\"\(severities)\" data-r=\"\(escape(Set(related.map(\.rule)).sorted().joined(separator: " ")))\""
+    }
 
     /// How a cost line was computed, for a tooltip: `25 → 30 seats × 264.00 EUR per annual period ÷ 12`.
     private func basis(_ line: CostLine) -> String {

@@ -27,7 +27,14 @@ extension HTMLPage {
         for tenant in sectioned {
             article(tenant, severities: severities[tenant] ?? [:], into: &html)
         }
-        quietTenants(tenants.filter { !hasSection($0) }, into: &html)
+        let unsectioned = tenants.filter { !hasSection($0) }
+        let quiet = unsectioned.filter { severities[$0] == nil && changesPerTenant[$0] == nil }
+        if quiet.count < unsectioned.count {
+            html +=
+                "<p class=\"note\">\(unsectioned.count - quiet.count) more tenant(s) have findings or changes beyond what this page "
+                + "lists; <code>findings.csv</code> and <code>changes.csv</code> have them all.</p>\n"
+        }
+        quietTenants(quiet, into: &html)
         if let loose = findings[nil], !loose.isEmpty {
             html += "<article class=\"tenant\" id=\"t0\" data-t=\"t0\"><header><h3>Not tied to a tenant</h3></header>\n"
             findingsTable(loose, tenantKey: "t0", into: &html)
@@ -141,8 +148,11 @@ extension HTMLPage {
         if severities.isEmpty { html += "<span class=\"sev ok\">no findings</span>" }
         for (currency, net) in netPerCurrency(tenant) { html += "<span class=\"tag\">\(net.signed(currency)) / month</span>" }
         html += "</div>\n"
-        if let found = findings[tenant], !found.isEmpty {
-            findingsTable(found, tenantKey: key, into: &html)
+        let found = findings[tenant] ?? []
+        if !found.isEmpty { findingsTable(found, tenantKey: key, into: &html) }
+        let unlisted = severities.values.reduce(0, +) - found.count
+        if unlisted > 0 {
+            html += "<p class=\"note\">\(unlisted) more finding(s) of this tenant are in <code>findings.csv</code>.</p>\n"
         }
         subscriptionsTable(tenant, tenantKey: key, into: &html)
         relationshipsTable(tenant, tenantKey: key, into: &html)

@@ -28,7 +28,7 @@ public enum HTMLReport {
         /// Tenants in the overview table, the tenant filter, and the list of quiet tenants.
         public var tenantRows: Int
 
-        public init(findingRows: Int = 20_000, changeRows: Int = 20_000, unchangedRows: Int = 2_000, tenantRows: Int = 2_000) {
+        public init(findingRows: Int = 10_000, changeRows: Int = 10_000, unchangedRows: Int = 2_000, tenantRows: Int = 2_000) {
             self.findingRows = findingRows
             self.changeRows = changeRows
             self.unchangedRows = unchangedRows
