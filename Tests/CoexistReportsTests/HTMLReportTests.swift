@@ -60,12 +60,19 @@ struct HTMLReportTests {
     @Test func moneyTotalsPerCurrencyMatchTheJSON() {
         let html = HTMLReport.render(sampleResult())
         #expect(html.contains("<td class=\"num\"><b>+110.00 EUR</b></td>"))
-        #expect(html.contains("<td class=\"num\"><b>+30000 JPY</b></td>"))
+        #expect(html.contains("<td class=\"num\"><b>+30\u{202F}000 JPY</b></td>"), "thousands grouped for people")
         #expect(html.contains("<td class=\"num\"><b>\u{2212}37.50 USD</b></td>"))
         let json = JSONReport.render(sampleResult())
         #expect(json.contains("\"monthlyNet\": 110.00"))
         #expect(json.contains("\"monthlyNet\": -37.50"))
         #expect(json.contains("\"monthlyEffect\": 30000"))
+    }
+
+    @Test func figuresAreGroupedByThousandsFromFiveDigits() {
+        #expect(HTMLPage.grouped("1234") == "1234")
+        #expect(HTMLPage.grouped("12345") == "12\u{202F}345")
+        #expect(HTMLPage.grouped("\u{2212}13018471.00 EUR") == "\u{2212}13\u{202F}018\u{202F}471.00 EUR")
+        #expect(HTMLPage.grouped("+1000000.5") == "+1\u{202F}000\u{202F}000.5")
     }
 
     @Test func bigRunsListWithinLimitsAndSayWhereTheRestIs() {

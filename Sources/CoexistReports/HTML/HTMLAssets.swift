@@ -215,7 +215,7 @@ enum HTMLAssets {
             var items = Array.prototype.map.call(body.rows, function (row, i) {
               var cell = row.cells[col];
               var v = cell ? (cell.hasAttribute("data-v") ? cell.getAttribute("data-v") : cell.textContent.trim()) : "";
-              var n = parseFloat(v);
+              var n = parseFloat(v.replace(/[\\s\\u202f]/g, "").replace("\\u2212", "-"));
               return { row: row, key: numeric ? (isNaN(n) ? -Infinity : n) : v, i: i };
             });
             items.sort(function (a, b) {

@@ -17,7 +17,7 @@ extension HTMLPage {
         let notEvaluated = result.notEvaluated.filter { $0.severity == .error }.count
         let (mark, headline): (String, String) =
             switch result.status {
-            case .findings: ("!", "Findings: \(failing) at or above \(result.failOn) severity need review")
+            case .findings: ("!", "Findings: \(figure(failing)) at or above \(result.failOn) severity need review")
             case .clean: ("✓", "Clean: every promise checked holds")
             case .incomplete: ("?", "Incomplete: \(notEvaluated) error rule(s) could not be evaluated")
             case .nothingAudited: ("–", "Nothing audited: an export set holds no subscription")
@@ -35,8 +35,8 @@ extension HTMLPage {
             <section class="verdict \(result.status.rawValue)" aria-label="Verdict">
             <div class="mark" aria-hidden="true">\(mark)</div>
             <div><h1 id="verdict">\(escape(headline))</h1><p>\(facts.joined(separator: " · ")).</p>
-            <p class="inputs-line">Inputs: \(files(.baseline)) baseline file(s) with \(records(.baseline)) records, \(files(.current)) current \
-            file(s) with \(records(.current)) records (<a href="#inputs">listed with their SHA-256 at the end</a>).</p></div>
+            <p class="inputs-line">Inputs: \(files(.baseline)) baseline file(s) with \(figure(records(.baseline))) records, \(files(.current)) current \
+            file(s) with \(figure(records(.current))) records (<a href="#inputs">listed with their SHA-256 at the end</a>).</p></div>
             </section>
 
             """
@@ -45,10 +45,11 @@ extension HTMLPage {
     private func keyFigures(into html: inout String) {
         let counts = result.diff.counts
         let figures: [(String, String, String)] = [
-            ("error", "\(result.count(.error))", "errors"), ("warning", "\(result.count(.warning))", "warnings"),
-            ("info", "\(result.count(.info))", "info"), ("", "\(tenants.count)", "tenants"),
-            ("wide", "\(counts.baseline) → \(counts.current)", "subscriptions, baseline → current"), ("", "\(counts.added)", "added"),
-            ("", "\(counts.removed)", "removed"), ("", "\(counts.changed)", "changed"), ("", "\(counts.unchanged)", "unchanged"),
+            ("error", figure(result.count(.error)), "errors"), ("warning", figure(result.count(.warning)), "warnings"),
+            ("info", figure(result.count(.info)), "info"), ("", figure(tenants.count), "tenants"),
+            ("wide", "\(figure(counts.baseline)) → \(figure(counts.current))", "subscriptions, baseline → current"),
+            ("", figure(counts.added), "added"),
+            ("", figure(counts.removed), "removed"), ("", figure(counts.changed), "changed"), ("", figure(counts.unchanged), "unchanged"),
         ]
         html += "<section class=\"kpis\" aria-label=\"Key figures\">"
         for (kind, value, label) in figures {
@@ -74,17 +75,17 @@ extension HTMLPage {
                 let currency = total.currency
                 html +=
                     "<tr><td><b>\(currency)</b></td><td class=\"num\(total.monthlyIncrease != 0 ? " up" : "")\">"
-                    + "\(total.monthlyIncrease.signed(currency))</td>"
-                    + "<td class=\"num\(total.monthlyDecrease != 0 ? " down" : "")\">\(total.monthlyDecrease.signed(currency))</td>"
-                    + "<td class=\"num\"><b>\(total.monthlyNet.signed(currency))</b></td>"
-                    + (oneTime ? "<td class=\"num\">\(total.oneTime.signed(currency))</td>" : "")
-                    + "<td class=\"num\">\(total.changes)</td></tr>\n"
+                    + "\(money(total.monthlyIncrease, currency))</td>"
+                    + "<td class=\"num\(total.monthlyDecrease != 0 ? " down" : "")\">\(money(total.monthlyDecrease, currency))</td>"
+                    + "<td class=\"num\"><b>\(money(total.monthlyNet, currency))</b></td>"
+                    + (oneTime ? "<td class=\"num\">\(money(total.oneTime, currency))</td>" : "")
+                    + "<td class=\"num\">\(figure(total.changes))</td></tr>\n"
             }
             html += "</tbody></table>\n"
         }
         if costs.unpricedChanges > 0 {
             html +=
-                "<p class=\"note\">\(costs.unpricedChanges) change(s) move seats but have no price "
+                "<p class=\"note\">\(figure(costs.unpricedChanges)) change(s) move seats but have no price "
                 + "(no UnitPrice and Currency in the export, no match in a price list); <code>costs.csv</code> says why for each.</p>\n"
         }
         html += "</section>\n"
@@ -131,7 +132,7 @@ extension HTMLPage {
             let evaluated = evaluation.evaluated ? "yes" : "<b>no</b>: \(escape(evaluation.reason ?? ""))"
             html +=
                 "<tr><td><code>\(evaluation.id)</code></td><td><span class=\"sev \(evaluation.severity)\">\(evaluation.severity)</span></td>"
-                + "<td>\(evaluated)</td><td class=\"num\">\(byRule[evaluation.id] ?? 0)</td></tr>\n"
+                + "<td>\(evaluated)</td><td class=\"num\">\(figure(byRule[evaluation.id] ?? 0))</td></tr>\n"
         }
         html += "</tbody></table></div>\n<div><h2>Channels</h2>\n"
         html +=
@@ -139,13 +140,14 @@ extension HTMLPage {
             + "<th class=\"num\">after</th><th class=\"num\">Seats in service before</th><th class=\"num\">after</th></tr></thead><tbody>\n"
         for count in result.model.channels {
             html +=
-                "<tr><td>\(count.name)</td><td class=\"num\">\(count.baselineSubscriptions)</td><td class=\"num\">\(count.currentSubscriptions)</td>"
-                + "<td class=\"num\">\(count.baselineSeats.plainText)</td><td class=\"num\">\(count.currentSeats.plainText)</td></tr>\n"
+                "<tr><td>\(count.name)</td><td class=\"num\">\(figure(count.baselineSubscriptions))</td><td class=\"num\">\(figure(count.currentSubscriptions))</td>"
+                + "<td class=\"num\">\(figure(count.baselineSeats))</td><td class=\"num\">\(figure(count.currentSeats))</td></tr>\n"
         }
         html += "</tbody></table>\n"
         html += "<h2>Severities</h2><table><thead><tr><th>Severity</th><th class=\"num\">Findings</th></tr></thead><tbody>\n"
         for severity in Severity.allCases.reversed() {
-            html += "<tr><td><span class=\"sev \(severity)\">\(severity)</span></td><td class=\"num\">\(result.count(severity))</td></tr>\n"
+            html +=
+                "<tr><td><span class=\"sev \(severity)\">\(severity)</span></td><td class=\"num\">\(figure(result.count(severity)))</td></tr>\n"
         }
         html += "</tbody></table></div></div></section>\n"
     }
@@ -160,7 +162,7 @@ extension HTMLPage {
             let digest = input.file.sha256
             html +=
                 "<tr><td>\(input.side.rawValue)</td><td><code>\(escape(input.file.file))</code></td><td>\(input.file.kind)</td>"
-                + "<td>\(escape(input.file.format))</td><td class=\"num\">\(input.file.records)</td>"
+                + "<td>\(escape(input.file.format))</td><td class=\"num\">\(figure(input.file.records))</td>"
                 + "<td><code title=\"\(escape(digest))\">\(escape(String(digest.prefix(16))))…</code></td></tr>\n"
         }
         html += "</tbody></table></section>\n"

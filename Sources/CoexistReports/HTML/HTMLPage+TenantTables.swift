@@ -67,7 +67,7 @@ extension HTMLPage {
         }
         if unchanged > 0 {
             html +=
-                "<p class=\"note\">\(unchanged) unchanged subscription(s) with \(unchangedSeats.plainText) seats in service are not "
+                "<p class=\"note\">\(figure(unchanged)) unchanged subscription(s) with \(figure(unchangedSeats)) seats in service are not "
                 + "listed: they are the same in both export sets.</p>\n"
         }
         if hidden > 0 {
@@ -121,8 +121,8 @@ extension HTMLPage {
         let lines = cost.lines.map { line in
             let effect = line.monthlyEffect
             let css = effect > 0 ? "up" : effect < 0 ? "down" : ""
-            var text = "<span class=\"\(css)\" title=\"\(basis(line))\">\(effect.signed(line.currency))</span>"
-            if line.oneTimeEffect != 0 { text += "<br><small>one-time \(line.oneTimeEffect.signed(line.currency))</small>" }
+            var text = "<span class=\"\(css)\" title=\"\(basis(line))\">\(money(effect, line.currency))</span>"
+            if line.oneTimeEffect != 0 { text += "<br><small>one-time \(money(line.oneTimeEffect, line.currency))</small>" }
             return text
         }
         return "<td class=\"num\" data-v=\"\(cost.lines.first?.monthlyEffect.plainText ?? "0")\">\(lines.joined(separator: "<br>"))</td>"

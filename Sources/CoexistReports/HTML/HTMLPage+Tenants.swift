@@ -16,12 +16,12 @@ extension HTMLPage {
         filterBar(sectioned: sectioned, into: &html)
         if findingsListed < result.run.findings.count {
             html +=
-                "<p class=\"note\">The sections list \(findingsListed) of \(result.run.findings.count) findings, errors first; "
+                "<p class=\"note\">The sections list \(figure(findingsListed)) of \(figure(result.run.findings.count)) findings, errors first; "
                 + "<code>findings.csv</code> has every one.</p>\n"
         }
         if changes.count < result.diff.changes.count {
             html +=
-                "<p class=\"note\">The sections list \(changes.count) of \(result.diff.changes.count) changed subscriptions; "
+                "<p class=\"note\">The sections list \(figure(changes.count)) of \(figure(result.diff.changes.count)) changed subscriptions; "
                 + "<code>changes.csv</code> has every one.</p>\n"
         }
         for tenant in sectioned {
@@ -31,7 +31,7 @@ extension HTMLPage {
         let quiet = unsectioned.filter { severities[$0] == nil && changesPerTenant[$0] == nil }
         if quiet.count < unsectioned.count {
             html +=
-                "<p class=\"note\">\(unsectioned.count - quiet.count) more tenant(s) have findings or changes beyond what this page "
+                "<p class=\"note\">\(figure(unsectioned.count - quiet.count)) more tenant(s) have findings or changes beyond what this page "
                 + "lists; <code>findings.csv</code> and <code>changes.csv</code> have them all.</p>\n"
         }
         quietTenants(quiet, into: &html)
@@ -94,12 +94,12 @@ extension HTMLPage {
                 + "<td class=\"num\">\(counts[.info] ?? 0)</td><td class=\"num\" data-v=\"\(after)\">\(before) → \(after)</td>"
                 + "<td class=\"num\">\(changesPerTenant[tenant] ?? 0)</td>"
                 + "<td class=\"num\" data-v=\"\(net.first?.1.plainText ?? "0")\">"
-                + net.map { $0.1.signed($0.0) }.joined(separator: "<br>") + "</td></tr>\n"
+                + net.map { money($0.1, $0.0) }.joined(separator: "<br>") + "</td></tr>\n"
         }
         html += "</tbody></table>\n"
         if shown.count < tenants.count {
             html +=
-                "<p class=\"note\">\(tenants.count - shown.count) more tenants, with fewer findings and changes, "
+                "<p class=\"note\">\(figure(tenants.count - shown.count)) more tenants, with fewer findings and changes, "
                 + "are not in this table.</p>\n"
         }
     }
@@ -146,7 +146,7 @@ extension HTMLPage {
             }
         }
         if severities.isEmpty { html += "<span class=\"sev ok\">no findings</span>" }
-        for (currency, net) in netPerCurrency(tenant) { html += "<span class=\"tag\">\(net.signed(currency)) / month</span>" }
+        for (currency, net) in netPerCurrency(tenant) { html += "<span class=\"tag\">\(money(net, currency)) / month</span>" }
         html += "</div>\n"
         let found = findings[tenant] ?? []
         if !found.isEmpty { findingsTable(found, tenantKey: key, into: &html) }
@@ -162,7 +162,7 @@ extension HTMLPage {
     private func quietTenants(_ quiet: [TenantID], into html: inout String) {
         guard !quiet.isEmpty else { return }
         html +=
-            "<h3>\(quiet.count) tenants with no finding and no change</h3>\n<p class=\"note\">Their subscriptions are the same "
+            "<h3>\(figure(quiet.count)) tenants with no finding and no change</h3>\n<p class=\"note\">Their subscriptions are the same "
             + "in both export sets.</p>\n<table class=\"sortable\"><thead><tr><th>Tenant</th><th>Domain</th><th>Tenant id</th>"
             + "<th class=\"num\">Subscriptions</th><th class=\"num\">Seats in service</th></tr></thead><tbody>\n"
         for tenant in quiet.prefix(limits.tenantRows) {
@@ -170,11 +170,11 @@ extension HTMLPage {
             let seats = ids.reduce(Decimal(0)) { $0 + (result.model.current[$1]?.seatsInService ?? 0) }
             html +=
                 "<tr><td>\(escape(result.name(of: tenant)))</td><td>\(escape(result.tenants[tenant]?.domain ?? ""))</td>"
-                + "<td><code>\(tenant)</code></td><td class=\"num\">\(ids.count)</td><td class=\"num\">\(seats.plainText)</td></tr>\n"
+                + "<td><code>\(tenant)</code></td><td class=\"num\">\(ids.count)</td><td class=\"num\">\(figure(seats))</td></tr>\n"
         }
         html += "</tbody></table>\n"
         if quiet.count > limits.tenantRows {
-            html += "<p class=\"note\">\(quiet.count - limits.tenantRows) more, not listed here.</p>\n"
+            html += "<p class=\"note\">\(figure(quiet.count - limits.tenantRows)) more, not listed here.</p>\n"
         }
     }
 }

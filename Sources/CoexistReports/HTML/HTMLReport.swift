@@ -180,4 +180,28 @@ struct HTMLPage {
     }
 
     func escape(_ text: String) -> String { HTMLReport.escape(text) }
+
+    /// A count for people: `197 504` (narrow no-break spaces between thousands from five digits on).
+    func figure(_ value: Int) -> String { HTMLPage.grouped(String(value)) }
+    func figure(_ value: Decimal) -> String { HTMLPage.grouped(value.plainText) }
+    /// An effect for people: `−13 018 471.00 EUR`.
+    func money(_ value: Decimal, _ currency: CurrencyCode) -> String { HTMLPage.grouped(value.signed(currency)) }
+
+    /// Groups the integer digits of the first number in `text` by thousands when it has five or more.
+    static func grouped(_ text: String) -> String {
+        let characters = Array(text)
+        guard let start = characters.firstIndex(where: \.isASCIIDigit) else { return text }
+        let end = characters[start...].firstIndex { !$0.isASCIIDigit } ?? characters.endIndex
+        guard end - start >= 5 else { return text }
+        var digits = ""
+        for (offset, character) in characters[start..<end].enumerated() {
+            if offset > 0 && (end - start - offset) % 3 == 0 { digits.append("\u{202F}") }
+            digits.append(character)
+        }
+        return String(characters[..<start]) + digits + String(characters[end...])
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -13,7 +13,6 @@ enum SVGChart {
         let classes: [String]
     }
 
-    static let valueWidth = 52
     static let barHeight = 14
     static let gap = 2
     static let rowGap = 8
@@ -24,6 +23,8 @@ enum SVGChart {
         let series = bars.map(\.values.count).max() ?? 1
         let rowHeight = series * barHeight + (series - 1) * gap
         let height = max(1, bars.count) * (rowHeight + rowGap) + rowGap
+        // Room right of the longest bar for its value: about 7 px a character at 12 px.
+        let valueWidth = 12 + 7 * (bars.flatMap(\.values).map { HTMLPage.grouped($0.plainText).count }.max() ?? 1)
         let span = width - labelWidth - valueWidth
         var svg =
             "<svg viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" "
@@ -38,9 +39,9 @@ enum SVGChart {
                 let cls = index < bar.classes.count ? bar.classes[index] : ""
                 svg +=
                     "<rect class=\"\(cls)\" x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(length)\" height=\"\(barHeight)\" rx=\"2\">"
-                    + "<title>\(HTMLReport.escape(bar.label)): \(value.plainText)</title></rect>"
+                    + "<title>\(HTMLReport.escape(bar.label)): \(HTMLPage.grouped(value.plainText))</title></rect>"
                 svg +=
-                    "<text class=\"axis\" x=\"\(labelWidth + length + 4)\" y=\"\(y + barHeight - 3)\">\(value.plainText)</text>"
+                    "<text class=\"axis\" x=\"\(labelWidth + length + 4)\" y=\"\(y + barHeight - 3)\">\(HTMLPage.grouped(value.plainText))</text>"
             }
         }
         return svg + "</svg>"
