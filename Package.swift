@@ -50,7 +50,10 @@ let package = Package(
             ]
         ),
         // The report model and one renderer per output format, written atomically.
-        .target(name: "CoexistReports", dependencies: ["CoexistModel", "CoexistRules", "CoexistDiff"]),
+        // (Crypto: the SHA-256 of report.html's inline style and script, for its Content-Security-Policy.)
+        .target(
+            name: "CoexistReports",
+            dependencies: ["CoexistModel", "CoexistRules", "CoexistDiff", .product(name: "Crypto", package: "swift-crypto")]),
         // The thin command-line layer: parses options, prints, decides exit codes.
         .executableTarget(
             name: "coexist",
@@ -68,8 +71,11 @@ let package = Package(
         .testTarget(name: "CoexistDiffTests", dependencies: ["CoexistDiff", "CoexistModel"]),
         .testTarget(name: "CoexistStoreTests", dependencies: ["CoexistStore", "CoexistRules", "CoexistModel"]),
         .testTarget(
-            name: "CoexistReportsTests", dependencies: ["CoexistReports", "CoexistRules", "CoexistDiff", "CoexistModel"],
-            exclude: ["Snapshots"]),
+            name: "CoexistReportsTests",
+            dependencies: [
+                "CoexistReports", "CoexistRules", "CoexistDiff", "CoexistModel", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Snapshots", "Fixtures"]),
         // Runs the built `coexist` binary end to end, as a user or cron would.
         .testTarget(name: "CoexistCLITests", dependencies: ["coexist", "CoexistStore"]),
     ]

@@ -55,7 +55,8 @@ ADVISORS = {
 
 # ---------------------------------------------------------------------------------------------------
 # Catalogue: real Microsoft 365 product names, SKU ids (Graph skuId) and NCE offer ids (product:sku).
-# EUR prices are per user and month, rounded list prices; they only make the files look real.
+# EUR prices are per user and month, rounded list prices; they only make the files look real. The files
+# carry the price of one seat for one billing period (coexist's UnitPrice): × 12 for annual billing.
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -101,6 +102,12 @@ def price(product: str, currency: str, discount: float = 0.0) -> str:
     else:
         value = PRODUCTS[product].eur
     return f"{value * (1 - discount):.2f}"
+
+
+def per_billing_period(monthly: str, cycle: str) -> str:
+    """A monthly seat price as the price of one billing period of `cycle` (UnitPrice's meaning)."""
+    months = {"monthly": 1, "annual": 12, "triennial": 36}.get(cycle, 1)
+    return f"{float(monthly) * months:.2f}" if monthly else monthly
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -526,6 +533,7 @@ def record(t: Tenant, s: Sub, side: str) -> dict | None:
         "Currency": t.currency,
     }
     r.update(s.base_over if side == "base" else s.cur_over)
+    r["UnitPrice"] = per_billing_period(r["UnitPrice"], r["BillingCycle"])
     if r["ReadOnly"] is None:
         own = r["Channel"] == "CSP" and r["ResellerPartnerId"] in ("", OUR)
         r["ReadOnly"] = "false" if own else "true"

@@ -9,8 +9,8 @@ public enum FindingsCSV {
         "before", "after", "file", "line", "baselineFile", "baselineLine",
     ]
 
-    public static func render(_ result: ReconcileResult) -> String {
-        var writer = CSVWriter()
+    public static func render(_ result: ReconcileResult, dialect: CSVDialect = .standard) -> String {
+        var writer = CSVWriter(dialect: dialect)
         writer.writeHeader(header)
         for finding in result.run.findings {
             writer.write([
@@ -32,8 +32,8 @@ public enum ChangesCSV {
         "file", "line", "baselineFile", "baselineLine",
     ]
 
-    public static func render(_ result: ReconcileResult) -> String {
-        var writer = CSVWriter()
+    public static func render(_ result: ReconcileResult, dialect: CSVDialect = .standard) -> String {
+        var writer = CSVWriter(dialect: dialect)
         writer.writeHeader(header)
         for change in result.diff.changes {
             for field in change.fields {
@@ -56,5 +56,47 @@ public enum ChangesCSV {
             return .number(value)
         }
         return .text(value)
+    }
+}
+
+/// `costs.csv`: one row per change that moves money, per currency (a change whose currency changed
+/// has two rows), and one row per change that moves seats but has no price (amounts empty, `note`
+/// says why). Amounts are numbers rounded to the currency's minor unit; summing `monthlyEffect` per
+/// currency gives the totals of `report.json` and `report.html`.
+public enum CostsCSV {
+    public static let header = [
+        "tenantId", "tenantName", "subscriptionId", "offerName", "kind", "currency", "billingCycle", "priceSource",
+        "unitPriceBefore", "unitPriceAfter", "seatsBefore", "seatsAfter", "monthlyBefore", "monthlyAfter", "monthlyEffect",
+        "oneTimeEffect", "note",
+    ]
+
+    public static func render(_ result: ReconcileResult, dialect: CSVDialect = .standard) -> String {
+        var writer = CSVWriter(dialect: dialect)
+        writer.writeHeader(header)
+        for change in result.diff.changes {
+            guard let cost = result.costs.cost(of: change.subscription) else { continue }
+            let record = result.model.latest(change.subscription)
+            let lead: [CSVCell] = [
+                .text(change.tenant.description), .text(result.name(of: change.tenant)), .text(change.subscription.description),
+                .optional(record?.offerName ?? record?.offerId), .text(change.kind.rawValue),
+            ]
+            if let reason = cost.unpriced {
+                writer.write(lead + Array(repeating: CSVCell.empty, count: 11) + [.text(reason)])
+                continue
+            }
+            for line in cost.lines {
+                let minor = line.currency.minorUnits
+                let side = line.after ?? line.before
+                writer.write(
+                    lead + [
+                        .text(line.currency.code), .optional(side?.billingCycle.canonicalName), .optional(side?.source.rawValue),
+                        .price(line.before?.unitPrice, minor), .price(line.after?.unitPrice, minor),
+                        .amount(line.before?.seats ?? 0), .amount(line.after?.seats ?? 0),
+                        .number((line.before?.monthly ?? 0).fixed(minor)), .number((line.after?.monthly ?? 0).fixed(minor)),
+                        .number(line.monthlyEffect.fixed(minor)), .number(line.oneTimeEffect.fixed(minor)), .empty,
+                    ])
+            }
+        }
+        return writer.text
     }
 }

@@ -1,3 +1,6 @@
+import CoexistModel
+import Foundation
+
 /// A cell of a CSV report: text is neutralized for spreadsheets, numbers are written as they are.
 public enum CSVCell: Sendable, Equatable {
     case text(String)
@@ -6,22 +9,66 @@ public enum CSVCell: Sendable, Equatable {
 
     /// A number cell, or empty.
     static func int(_ value: Int?) -> CSVCell { value.map { .number(String($0)) } ?? .empty }
+    /// A number cell in plain decimal notation (`12.5`), or empty.
+    static func amount(_ value: Decimal?) -> CSVCell { value.map { .number($0.plainText) } ?? .empty }
+    /// A unit price with at least the currency's minor unit (`264.00`), or empty.
+    static func price(_ value: Decimal?, _ minorUnits: Int16) -> CSVCell { value.map { .number($0.price(minorUnits)) } ?? .empty }
     /// A text cell, or empty for nil.
     static func optional(_ value: String?) -> CSVCell { value.map { .text($0) } ?? .empty }
+}
+
+/// How the CSV reports are spelled for the program that opens them.
+public struct CSVDialect: Hashable, Sendable, CustomStringConvertible {
+    /// The option value that selects it (`--csv-dialect`).
+    public let name: String
+    public let delimiter: Character
+    /// Starts the file with a UTF-8 byte order mark, which Excel needs to read UTF-8.
+    public let byteOrderMark: Bool
+    /// The decimal separator of number cells.
+    public let decimalSeparator: Character
+
+    /// RFC 4180 as tools read it: `,`, no BOM, decimal point. The default.
+    public static let standard = CSVDialect(name: "standard", delimiter: ",", byteOrderMark: false, decimalSeparator: ".")
+    /// Excel with German (and most continental European) regional settings: `;`, a UTF-8 BOM and
+    /// a decimal comma, so a double-click opens the file with its columns, umlauts and numbers right.
+    public static let excelGerman = CSVDialect(name: "excel-de", delimiter: ";", byteOrderMark: true, decimalSeparator: ",")
+
+    /// Every dialect, by name.
+    public static let all: [CSVDialect] = [.standard, .excelGerman]
+
+    /// The dialect with this name; nil when there is none.
+    public init?(name: String) {
+        guard let dialect = CSVDialect.all.first(where: { $0.name == name.lowercased() }) else { return nil }
+        self = dialect
+    }
+
+    private init(name: String, delimiter: Character, byteOrderMark: Bool, decimalSeparator: Character) {
+        self.name = name
+        self.delimiter = delimiter
+        self.byteOrderMark = byteOrderMark
+        self.decimalSeparator = decimalSeparator
+    }
+
+    public var description: String { name }
 }
 
 /// The one RFC 4180 writer of coexist's CSV reports.
 ///
 /// Text cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab, CR
 /// or LF) get a leading `'` (OWASP's CSV-injection advice); number cells are never touched so they
-/// stay numbers. Fields are quoted when they hold the delimiter, a quote or a line break.
+/// stay numbers (only their decimal point follows the dialect). Fields are quoted when they hold
+/// the delimiter, a quote or a line break.
 public struct CSVWriter: Sendable {
-    public let delimiter: Character
+    public let dialect: CSVDialect
     private(set) var output = ""
 
-    public init(delimiter: Character = ",") {
-        self.delimiter = delimiter
+    public init(dialect: CSVDialect = .standard) {
+        self.dialect = dialect
+        if dialect.byteOrderMark { output = "\u{FEFF}" }
     }
+
+    /// The field delimiter.
+    public var delimiter: Character { dialect.delimiter }
 
     /// Appends one record, ended by CRLF.
     public mutating func write(_ cells: [CSVCell]) {
@@ -42,7 +89,8 @@ public struct CSVWriter: Sendable {
         case .empty:
             return ""
         case .number(let digits):
-            return digits
+            guard dialect.decimalSeparator != "." else { return digits }
+            return String(digits.map { $0 == "." ? dialect.decimalSeparator : $0 })
         case .text(let raw):
             var value = raw
             if let first = value.utf8.first,

@@ -50,6 +50,7 @@ public enum JSONReport {
                             ("info", .int(result.count(.info))),
                         ])
                     ),
+                    ("costEffect", costSummary(result.costs)),
                 ])
             ),
             (
@@ -71,7 +72,7 @@ public enum JSONReport {
                     })
             ),
             ("findings", .array(result.run.findings.map(finding))),
-            ("changes", .array(result.diff.changes.map(change))),
+            ("changes", .array(result.diff.changes.map { change($0, cost: result.costs.cost(of: $0.subscription)) })),
             ("generatedAt", .string(result.generatedAt)),
             ("failOn", .string(result.failOn.rawValue)),
             ("exportingPartners", .array(result.exportingPartners.sorted().map { .string($0.description) })),
@@ -88,7 +89,7 @@ public enum JSONReport {
         ])
     }
 
-    static func change(_ change: SubscriptionChange) -> JSONValue {
+    static func change(_ change: SubscriptionChange, cost: ChangeCost?) -> JSONValue {
         .object([
             ("tenantId", .string(change.tenant.description)), ("subscriptionId", .string(change.subscription.description)),
             ("kind", .string(change.kind.rawValue)),
@@ -100,6 +101,7 @@ public enum JSONReport {
                     })
             ),
             ("source", source(change.source)), ("baselineSource", source(change.baselineSource)),
+            ("cost", self.cost(cost)),
         ])
     }
 

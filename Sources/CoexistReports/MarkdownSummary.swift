@@ -17,6 +17,16 @@ public enum MarkdownSummary {
         out +=
             "- Findings: \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info "
             + "(the run fails on \(result.failOn) and above)\n"
+        for total in result.costs.totals {
+            out +=
+                "- Monthly cost effect (\(total.currency)): \(total.monthlyNet.signed(total.currency)) net "
+                + "(increases \(total.monthlyIncrease.signed(total.currency)), decreases \(total.monthlyDecrease.signed(total.currency)); "
+                + "\(total.changes) change(s))"
+            out += total.oneTime == 0 ? "\n" : "; one-time \(total.oneTime.signed(total.currency))\n"
+        }
+        if result.costs.unpricedChanges > 0 {
+            out += "- Changes that move seats but have no price: \(result.costs.unpricedChanges) (see `costs.csv`)\n"
+        }
         if !result.exportingPartners.isEmpty {
             out += "- Exporting partner: \(result.exportingPartners.sorted().map(\.description).joined(separator: ", "))\n"
         }

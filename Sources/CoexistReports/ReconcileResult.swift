@@ -28,6 +28,10 @@ public struct ReconcileResult: Sendable {
     public let exportingPartners: Set<PartnerID>
     public let run: RuleRun
     public let diff: SnapshotDiff
+    /// Both sides' subscriptions and relationships per tenant, for the per-tenant parts of the reports.
+    public let model: ReconciledModel
+    /// The monthly cost effect of every change and the totals per currency.
+    public let costs: CostReport
     public let failOn: Severity
     /// Decided at init; a nightly run decides it again once accepted findings are known (``annotate(_:)``).
     public internal(set) var status: ReportStatus
@@ -37,7 +41,8 @@ public struct ReconcileResult: Sendable {
     public init(
         toolVersion: String, generatedAt: String, baselineAsOf: ISODate, currentAsOf: ISODate,
         inputs: [(side: Side, file: InputFile)], tenants: [TenantID: TenantInfo], exportingPartners: Set<PartnerID>,
-        run: RuleRun, diff: SnapshotDiff, failOn: Severity, nothingAudited: Bool
+        run: RuleRun, diff: SnapshotDiff, model: ReconciledModel = ReconciledModel(), costs: CostReport = CostReport(),
+        failOn: Severity, nothingAudited: Bool
     ) {
         self.toolVersion = toolVersion
         self.generatedAt = generatedAt
@@ -50,6 +55,8 @@ public struct ReconcileResult: Sendable {
         self.exportingPartners = exportingPartners
         self.run = run
         self.diff = diff
+        self.model = model
+        self.costs = costs
         self.failOn = failOn
         if nothingAudited {
             status = .nothingAudited
@@ -66,7 +73,7 @@ public struct ReconcileResult: Sendable {
     public func count(_ severity: Severity) -> Int { run.findings.filter { $0.severity == severity }.count }
 
     /// Every tenant the run saw, sorted by id.
-    public var tenantIDs: [TenantID] { tenants.keys.sorted() }
+    public var tenantIDs: [TenantID] { Set(tenants.keys).union(model.subscriptionsByTenant.keys).sorted() }
 
     /// The tenant's name for people, else its id.
     public func name(of tenant: TenantID?) -> String {

@@ -9,7 +9,7 @@ extension ReconcileResult {
     /// configuration) and every XML `partnerId` of either set.
     public static func reconcile(
         baseline: Snapshot, current: Snapshot, configuration: RuleConfiguration, partnerIDs: Set<PartnerID>,
-        failOn: Severity, runDay: ISODate, generatedAt: String, toolVersion: String
+        failOn: Severity, runDay: ISODate, generatedAt: String, toolVersion: String, prices: PriceList = PriceList()
     ) -> ReconcileResult {
         let partners = partnerIDs.union(baseline.exportingPartners).union(current.exportingPartners)
         let context = RuleContext(
@@ -26,21 +26,29 @@ extension ReconcileResult {
             if merged.domain == nil { merged.domain = tenants[id]?.domain }
             tenants[id] = merged
         }
+        let model = ReconciledModel(
+            baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+            baselineRelationships: baseline.relationships, currentRelationships: current.relationships)
+        let costs = CostReport(changes: diff.changes, baseline: model.baseline, current: model.current, prices: prices)
         let inputs = baseline.inputs.map { (side: Side.baseline, file: $0) } + current.inputs.map { (side: Side.current, file: $0) }
         return ReconcileResult(
             toolVersion: toolVersion, generatedAt: generatedAt, baselineAsOf: context.baselineAsOf, currentAsOf: context.currentAsOf,
-            inputs: inputs, tenants: tenants, exportingPartners: partners, run: run, diff: diff, failOn: failOn,
+            inputs: inputs, tenants: tenants, exportingPartners: partners, run: run, diff: diff, model: model, costs: costs, failOn: failOn,
             nothingAudited: !context.comparesStates)
     }
 
-    /// Every report file by name, rendered.
-    public func renderAll() -> [(name: String, contents: String)] {
+    /// Every report file by name, rendered; the CSV files in `csvDialect`.
+    public func renderAll(csvDialect: CSVDialect = .standard) -> [(name: String, contents: String)] {
         [
             ("report.json", JSONReport.render(self)),
             ("summary.md", MarkdownSummary.render(self)),
-            ("findings.csv", FindingsCSV.render(self)),
-            ("changes.csv", ChangesCSV.render(self)),
+            ("findings.csv", FindingsCSV.render(self, dialect: csvDialect)),
+            ("changes.csv", ChangesCSV.render(self, dialect: csvDialect)),
+            ("costs.csv", CostsCSV.render(self, dialect: csvDialect)),
             ("report.html", HTMLReport.render(self)),
         ]
     }
+
+    /// The names of the files ``renderAll(csvDialect:)`` writes, in its order.
+    public static let reportFiles = ["report.json", "summary.md", "findings.csv", "changes.csv", "costs.csv", "report.html"]
 }

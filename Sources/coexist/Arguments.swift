@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoexistModel
+import CoexistReports
 import CoexistRules
 
 extension Severity: ExpressibleByArgument {}
@@ -22,4 +23,10 @@ struct PartnerArgument: ExpressibleByArgument {
         guard case .partner(let id) = PartnerID.parse(argument) else { return nil }
         self.id = id
     }
+}
+
+/// `--csv-dialect standard|excel-de`.
+extension CSVDialect: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { CSVDialect.all.map(\.name) }
 }

@@ -13,6 +13,16 @@ enum TerminalSummary {
             "  subs       \(counts.baseline) → \(counts.current): +\(counts.added) added, -\(counts.removed) removed, "
                 + "\(counts.changed) changed, \(counts.unchanged) unchanged")
         Terminal.out("  findings   \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info")
+        for total in result.costs.totals {
+            let currency = total.currency
+            var line = "  cost/month \(total.monthlyNet.signed(currency)) net: \(total.monthlyIncrease.signed(currency)) up, "
+            line += "\(total.monthlyDecrease.signed(currency)) down"
+            if total.oneTime != 0 { line += "; one-time \(total.oneTime.signed(currency))" }
+            Terminal.out(line)
+        }
+        if result.costs.unpricedChanges > 0 {
+            Terminal.out("  unpriced   \(result.costs.unpricedChanges) change(s) move seats without a known price (costs.csv)")
+        }
         for evaluation in result.notEvaluated {
             Terminal.out("  not evaluated: \(evaluation.id) (\(evaluation.severity)): \(evaluation.reason ?? "")")
         }
@@ -30,6 +40,6 @@ enum TerminalSummary {
             if serious.count > 12 { Terminal.out("  … \(serious.count - 12) more in findings.csv") }
         }
         Terminal.out("")
-        Terminal.out("  reports    \(reportDirectory)/report.json, summary.md, findings.csv, changes.csv, report.html")
+        Terminal.out("  reports    \(reportDirectory)/report.json, summary.md, findings.csv, changes.csv, costs.csv, report.html")
     }
 }

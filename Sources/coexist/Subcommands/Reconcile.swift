@@ -13,7 +13,7 @@ struct Reconcile: ParsableCommand {
             An export set is a directory or a list of files (repeat the option). Files are recognized by \
             content: canonical CSV (',' or ';'), canonical XML, Microsoft's exports (Partner Center CSV and \
             API JSON, Graph JSON, Insights reports; also in German) and the layouts of --mapping files. Reports are written atomically to --out: \
-            report.json, summary.md, findings.csv, changes.csv, report.html.
+            report.json, summary.md, findings.csv, changes.csv, costs.csv, report.html (open it in a browser).
 
             Without --baseline this is the nightly form: each tenant is compared with its baseline recorded \
             in the store (--store, $COEXIST_STORE, ./coexist.sqlite); a tenant seen for the first time gets \
@@ -60,6 +60,19 @@ struct Reconcile: ParsableCommand {
     @OptionGroup(title: "Reading real-world exports")
     var ingest: IngestArguments
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Price list (CSV: OfferId or SkuId, UnitPrice, Currency, BillingCycle) for subscriptions whose export has no UnitPrice.",
+            valueName: "csv"))
+    var prices: String?
+
+    @Option(
+        name: .customLong("csv-dialect"),
+        help: ArgumentHelp("CSV reports for: standard (',', decimal point) or excel-de (';', UTF-8 BOM, decimal comma).", valueName: "name")
+    )
+    var csvDialect: CSVDialect = .standard
+
     @Flag(name: .customLong("allow-incomplete"), help: "Exit 0 instead of 5 when an error rule could not be evaluated.")
     var allowIncomplete = false
 
@@ -98,6 +111,14 @@ struct Reconcile: ParsableCommand {
                 try ConfigurationFile.load(path: path)
             } ?? ConfigurationFile()
 
+        let priceList: PriceList
+        do {
+            priceList = try prices.map { path throws(PriceListError) in try PriceListReader.read(path: path) } ?? PriceList()
+        } catch {
+            throw CommandFailure(
+                status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
+        }
+
         let loader = ExportSetLoader(logger: logger, options: try ingest.options(file.ingest))
         let baselineSet: Snapshot
         let currentSet: Snapshot
@@ -114,9 +135,9 @@ struct Reconcile: ParsableCommand {
             baseline: baselineSet, current: currentSet, configuration: file.rules,
             partnerIDs: file.partnerIDs.union(partnerIDs.map(\.id)), failOn: failOn ?? file.failOn ?? .error,
             runDay: ISODate(day: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))),
-            generatedAt: ISO8601DateFormatter().string(from: now), toolVersion: Coexist.version)
+            generatedAt: ISO8601DateFormatter().string(from: now), toolVersion: Coexist.version, prices: priceList)
 
-        let files = result.renderAll()
+        let files = result.renderAll(csvDialect: csvDialect)
         if out == "-" {
             FileHandle.standardOutput.write(Data(files[0].contents.utf8))
         } else {

@@ -1,0 +1,207 @@
+import CoexistDiff
+import CoexistModel
+import CoexistRules
+import Foundation
+
+/// `report.html`: one self-contained page for finance reviewers that opens from a mail attachment
+/// or a file share.
+///
+/// - Self-contained: inline CSS and script, no URL to anywhere, a Content-Security-Policy that
+///   allows exactly the page's own style and script by hash (``HTMLAssets``).
+/// - Safe: every value from an export goes through ``escape(_:)`` into element text or a quoted
+///   attribute of our own (`data-*`, `title`); none reaches a URL, style, script or event handler.
+///   Anchors and filter keys are our own (`t3`), never export values.
+/// - Works without JavaScript: everything is in the markup; the script only adds filtering,
+///   sorting and search (driven by the URL fragment too: `#rule=license-mismatch&tenant=t3`).
+/// - Scales: findings and changed subscriptions are listed in full up to ``Limits``; unchanged
+///   subscriptions are listed only in small runs and summarized per tenant otherwise; the page says
+///   where the complete CSV files are.
+public enum HTMLReport {
+    /// How much the page lists before it summarizes and points at the CSV files.
+    public struct Limits: Sendable {
+        /// Findings listed (errors first, then warnings, then info); all are in `findings.csv`.
+        public var findingRows: Int
+        /// Changed, added and removed subscriptions listed; all are in `changes.csv`.
+        public var changeRows: Int
+        /// Unchanged subscriptions are listed when the run has at most this many; else counted per tenant.
+        public var unchangedRows: Int
+        /// Tenants in the overview table, the tenant filter, and the list of quiet tenants.
+        public var tenantRows: Int
+
+        public init(findingRows: Int = 10_000, changeRows: Int = 10_000, unchangedRows: Int = 2_000, tenantRows: Int = 2_000) {
+            self.findingRows = findingRows
+            self.changeRows = changeRows
+            self.unchangedRows = unchangedRows
+            self.tenantRows = tenantRows
+        }
+
+        /// The limits `coexist reconcile` uses: a page of a few tens of MB at most.
+        public static let standard = Limits()
+    }
+
+    public static func render(_ result: ReconcileResult, limits: Limits = .standard) -> String {
+        let page = HTMLPage(result: result, limits: limits)
+        var html = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta http-equiv="Content-Security-Policy" content="\(HTMLAssets.policy)">
+            <meta name="referrer" content="no-referrer">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="coexist \(escape(result.toolVersion))">
+            <title>coexist report: \(escape(page.verdictTitle)), as of \(result.currentAsOf.calendarDay)</title>
+            <style>\(HTMLAssets.style)</style>
+            </head>
+            <body>
+            <div class="masthead"><div><b>coexist · Microsoft 365 direct / CSP coexistence report</b>
+            <span>Generated \(escape(result.generatedAt)) by coexist \(escape(result.toolVersion))</span>
+            </div></div>
+            <main>
+
+            """
+        page.overview(into: &html)
+        page.tenantSections(into: &html)
+        page.inputs(into: &html)
+        html += """
+            <footer>
+            <p>Complete lists, beside this file: <code>findings.csv</code> (every finding), <code>changes.csv</code> (every changed \
+            field), <code>costs.csv</code> (every cost effect), <code>report.json</code> (all of it, machine-readable), \
+            <code>summary.md</code>.</p>
+            <p>Monthly cost effect = billed seats × unit price ÷ months of the billing period (monthly 1, annual 12, triennial 36), \
+            after minus before, rounded per subscription to the currency’s minor unit; one-time prices are totalled apart. \
+            Currencies are never added together. Billed seats are the quantity of an active or grace-period subscription, else 0.</p>
+            </footer>
+            </main>
+            <script>\(HTMLAssets.script)</script>
+            </body>
+            </html>
+
+            """
+        return html
+    }
+
+    /// HTML-escapes text for element content and double- or single-quoted attribute values.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\u{0}": out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// What one rendering of the page knows: the result plus the indexes the sections share.
+struct HTMLPage {
+    let result: ReconcileResult
+    let limits: HTMLReport.Limits
+    /// Tenants in page order: by name (case and accents folded), then id.
+    let tenants: [TenantID]
+    /// Our own anchor and filter key of each tenant: `t1`, `t2`, …
+    let key: [TenantID: String]
+    /// The findings the page lists, per tenant (nil: not tied to a tenant), in report order.
+    let findings: [TenantID?: [Finding]]
+    let findingsListed: Int
+    /// The findings about each subscription, and about each relationship (tenant, partner).
+    let findingsBySubscription: [SubscriptionID: [Finding]]
+    let findingsByPartner: [TenantID: [PartnerID: [Finding]]]
+    /// The changes the page lists, by subscription.
+    let changes: [SubscriptionID: SubscriptionChange]
+    let changesPerTenant: [TenantID: Int]
+    /// Every subscription with a change, listed or not.
+    let changed: Set<SubscriptionID>
+    /// Whether unchanged subscriptions are listed (small runs) or counted.
+    let listsUnchanged: Bool
+
+    init(result: ReconcileResult, limits: HTMLReport.Limits) {
+        self.result = result
+        self.limits = limits
+        let names = Dictionary(uniqueKeysWithValues: result.tenantIDs.map { ($0, HTMLPage.sortKey(result.name(of: $0))) })
+        tenants = result.tenantIDs.sorted { lhs, rhs in
+            names[lhs] != names[rhs] ? names[lhs, default: ""] < names[rhs, default: ""] : lhs < rhs
+        }
+        key = Dictionary(uniqueKeysWithValues: tenants.enumerated().map { ($1, "t\($0 + 1)") })
+
+        let listed =
+            result.run.findings.count <= limits.findingRows
+            ? result.run.findings
+            : Array(
+                result.run.findings.enumerated().sorted { lhs, rhs in
+                    lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
+                }.prefix(limits.findingRows).sorted { $0.offset < $1.offset }.map(\.element))
+        // Within a tenant, the most severe first (then report order): what a reviewer reads first.
+        findings = Dictionary(grouping: listed, by: \.tenant).mapValues { found in
+            found.enumerated().sorted { lhs, rhs in
+                lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
+            }.map(\.element)
+        }
+        findingsListed = listed.count
+        var bySubscription: [SubscriptionID: [Finding]] = [:]
+        var byPartner: [TenantID: [PartnerID: [Finding]]] = [:]
+        for finding in result.run.findings {
+            if let subscription = finding.subscription {
+                bySubscription[subscription, default: []].append(finding)
+            } else if let tenant = finding.tenant, let partner = finding.partner, finding.sku == nil {
+                byPartner[tenant, default: [:]][partner, default: []].append(finding)
+            }
+        }
+        findingsBySubscription = bySubscription
+        findingsByPartner = byPartner
+
+        let shownChanges = result.diff.changes.prefix(limits.changeRows)
+        changes = Dictionary(shownChanges.map { ($0.subscription, $0) }, uniquingKeysWith: { first, _ in first })
+        changesPerTenant = Dictionary(grouping: result.diff.changes, by: \.tenant).mapValues(\.count)
+        changed = Set(result.diff.changes.map(\.subscription))
+        listsUnchanged = result.diff.counts.unchanged <= limits.unchangedRows
+    }
+
+    /// A name folded for ordering people expect: `Ærø` near `A`, `zürich` with `Zurich`.
+    static func sortKey(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// The verdict in a few words, for the title and the banner.
+    var verdictTitle: String {
+        switch result.status {
+        case .clean: "clean"
+        case .findings: "findings"
+        case .incomplete: "incomplete"
+        case .nothingAudited: "nothing audited"
+        }
+    }
+
+    func escape(_ text: String) -> String { HTMLReport.escape(text) }
+
+    /// A count for people: `197 504` (narrow no-break spaces between thousands from five digits on).
+    func figure(_ value: Int) -> String { HTMLPage.grouped(String(value)) }
+    func figure(_ value: Decimal) -> String { HTMLPage.grouped(value.plainText) }
+    /// An effect for people: `−13 018 471.00 EUR`.
+    func money(_ value: Decimal, _ currency: CurrencyCode) -> String { HTMLPage.grouped(value.signed(currency)) }
+
+    /// Groups the integer digits of the first number in `text` by thousands when it has five or more.
+    static func grouped(_ text: String) -> String {
+        let characters = Array(text)
+        guard let start = characters.firstIndex(where: \.isASCIIDigit) else { return text }
+        let end = characters[start...].firstIndex { !$0.isASCIIDigit } ?? characters.endIndex
+        guard end - start >= 5 else { return text }
+        var digits = ""
+        for (offset, character) in characters[start..<end].enumerated() {
+            if offset > 0 && (end - start - offset) % 3 == 0 { digits.append("\u{202F}") }
+            digits.append(character)
+        }
+        return String(characters[..<start]) + digits + String(characters[end...])
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

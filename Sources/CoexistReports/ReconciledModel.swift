@@ -1,0 +1,103 @@
+import CoexistModel
+import CoexistRules
+import Foundation
+
+/// A relationship as both export sets show it (either side may be absent).
+public struct RelationshipPair: Sendable {
+    public let key: RelationshipKey
+    public let baseline: Relationship?
+    public let current: Relationship?
+}
+
+/// Subscriptions and seats of one channel on both sides (seats: quantities of in-service subscriptions).
+public struct ChannelCount: Hashable, Sendable {
+    /// Nil for subscriptions whose channel is unknown.
+    public let channel: Channel?
+    public var baselineSubscriptions = 0
+    public var currentSubscriptions = 0
+    public var baselineSeats: Decimal = 0
+    public var currentSeats: Decimal = 0
+
+    /// The channel's name in reports.
+    public var name: String { channel?.canonicalName ?? "unknown" }
+}
+
+/// The coexistence model behind the per-tenant parts of the reports: both sides' merged
+/// subscriptions (one record per subscription over every view, the same dictionaries the rules
+/// read, so keeping them costs no copy) and relationships, indexed by tenant.
+public struct ReconciledModel: Sendable {
+    public let baseline: [SubscriptionID: Subscription]
+    public let current: [SubscriptionID: Subscription]
+    /// Per tenant, the ids of every subscription on either side, sorted.
+    public let subscriptionsByTenant: [TenantID: [SubscriptionID]]
+    /// Per tenant, its relationships on either side, sorted by partner and type; empty when neither
+    /// export set has a relationships file.
+    public let relationshipsByTenant: [TenantID: [RelationshipPair]]
+    /// Whether either export set carries relationships at all.
+    public let hasRelationships: Bool
+    /// Per channel (known channels first in `Channel` order, then unknown).
+    public let channels: [ChannelCount]
+
+    public init() {
+        self.init(baseline: [:], current: [:], baselineRelationships: nil, currentRelationships: nil)
+    }
+
+    public init(
+        baseline: [SubscriptionID: Subscription], current: [SubscriptionID: Subscription],
+        baselineRelationships: [Relationship]?, currentRelationships: [Relationship]?
+    ) {
+        self.baseline = baseline
+        self.current = current
+        var byTenant: [TenantID: [SubscriptionID]] = [:]
+        var counts: [Channel?: ChannelCount] = [:]
+        for (id, record) in baseline {
+            byTenant[record.tenant, default: []].append(id)
+            var count = counts[record.channel] ?? ChannelCount(channel: record.channel)
+            count.baselineSubscriptions += 1
+            count.baselineSeats += record.seatsInService
+            counts[record.channel] = count
+        }
+        for (id, record) in current {
+            if baseline[id]?.tenant != record.tenant { byTenant[record.tenant, default: []].append(id) }
+            var count = counts[record.channel] ?? ChannelCount(channel: record.channel)
+            count.currentSubscriptions += 1
+            count.currentSeats += record.seatsInService
+            counts[record.channel] = count
+        }
+        subscriptionsByTenant = byTenant.mapValues { $0.sorted() }
+        let order = Dictionary(uniqueKeysWithValues: Channel.allCases.enumerated().map { ($1, $0) })
+        channels = counts.values.sorted { lhs, rhs in
+            (lhs.channel.flatMap { order[$0] } ?? order.count) < (rhs.channel.flatMap { order[$0] } ?? order.count)
+        }
+
+        var pairs: [RelationshipKey: (baseline: Relationship?, current: Relationship?)] = [:]
+        for relationship in baselineRelationships ?? [] where pairs[relationship.key]?.baseline == nil {
+            pairs[relationship.key, default: (nil, nil)].baseline = relationship
+        }
+        for relationship in currentRelationships ?? [] where pairs[relationship.key]?.current == nil {
+            pairs[relationship.key, default: (nil, nil)].current = relationship
+        }
+        var relationships: [TenantID: [RelationshipPair]] = [:]
+        for (key, pair) in pairs {
+            relationships[key.tenant, default: []].append(RelationshipPair(key: key, baseline: pair.baseline, current: pair.current))
+        }
+        relationshipsByTenant = relationships.mapValues { list in
+            list.sorted { lhs, rhs in
+                (lhs.key.partner?.description ?? "", lhs.key.type.canonicalName)
+                    < (rhs.key.partner?.description ?? "", rhs.key.type.canonicalName)
+            }
+        }
+        hasRelationships = baselineRelationships != nil || currentRelationships != nil
+    }
+
+    /// The current record, else the baseline one.
+    public func latest(_ id: SubscriptionID) -> Subscription? { current[id] ?? baseline[id] }
+}
+
+extension Subscription {
+    /// The seats in service: the quantity while active or in grace (or when the status is unknown), else 0.
+    public var seatsInService: Decimal {
+        if carries(.status), let status, !status.isInService { return 0 }
+        return quantity ?? 0
+    }
+}
