@@ -5,8 +5,11 @@ import CoexistRules
 public enum MarkdownSummary {
     /// How many findings each tenant section lists before pointing at `findings.csv`.
     public static let findingsPerTenant = 10
+    /// How many tenants get a section by default; beyond, the ones with the most severe findings (a
+    /// summary of a run over 50,000 tenants was 64 MB otherwise).
+    public static let tenantSections = 200
 
-    public static func render(_ result: ReconcileResult) -> String {
+    public static func render(_ result: ReconcileResult, tenantSections: Int = MarkdownSummary.tenantSections) -> String {
         let counts = result.diff.counts
         var out = "# coexist reconcile: \(verdict(result.status))\n\n"
         out += "- As of: baseline \(result.baselineAsOf.calendarDay), current \(result.currentAsOf.calendarDay)\n"
@@ -62,7 +65,23 @@ public enum MarkdownSummary {
         let byTenant = Dictionary(grouping: result.run.findings, by: { $0.tenant })
         if !byTenant.isEmpty {
             out += "\n## Top findings per tenant\n"
-            let tenants = byTenant.keys.sorted { ($0?.description ?? "") < ($1?.description ?? "") }
+            var tenants = byTenant.keys.sorted { ($0?.description ?? "") < ($1?.description ?? "") }
+            if tenants.count > tenantSections {
+                let weight = Dictionary(
+                    uniqueKeysWithValues: tenants.map { tenant in
+                        (
+                            tenant,
+                            Severity.allCases.reversed().map { severity in byTenant[tenant]?.filter { $0.severity == severity }.count ?? 0 }
+                        )
+                    })
+                let top = Set(
+                    tenants.enumerated().sorted { lhs, rhs in
+                        let (left, right) = (weight[lhs.element] ?? [], weight[rhs.element] ?? [])
+                        return left != right ? right.lexicographicallyPrecedes(left) : lhs.offset < rhs.offset
+                    }.prefix(tenantSections).map(\.element))
+                out += "\nThe \(tenantSections) tenants with the most severe findings of \(tenants.count); `findings.csv` has all.\n"
+                tenants = tenants.filter { top.contains($0) }
+            }
             for tenant in tenants {
                 let found = (byTenant[tenant] ?? []).sorted { lhs, rhs in
                     lhs.severity != rhs.severity ? lhs.severity > rhs.severity : Finding.reportOrder(lhs, rhs)

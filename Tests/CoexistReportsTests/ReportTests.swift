@@ -93,6 +93,13 @@ struct ReportTests {
         #expect(!html.contains("href=\"http"))
     }
 
+    @Test func markdownListsTheTenantsWithTheMostSevereFindingsWhenThereAreMany() {
+        let text = MarkdownSummary.render(sampleResult(), tenantSections: 1)
+        #expect(text.contains("The 1 tenants with the most severe findings of 2; `findings.csv` has all."))
+        #expect(text.contains("### Müller &amp; Söhne \\| Co"), "the tenant with the error finding")
+        #expect(!text.contains("### &lt;script&gt;"))
+    }
+
     @Test func markdownCellsCannotBreakTables() {
         #expect(MarkdownSummary.cell("a|b\nc<d>") == "a\\|b c&lt;d&gt;")
     }

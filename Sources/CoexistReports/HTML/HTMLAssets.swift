@@ -40,7 +40,7 @@ enum HTMLAssets {
         .verdict.incomplete{border-left-color:var(--warning);background:var(--warning-bg)}.verdict.incomplete .mark{background:var(--warning)}
         .verdict p{margin:0;color:var(--muted)}
         .kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(112px,1fr));gap:8px;margin:12px 0}
-        .kpi{border:1px solid var(--line);border-radius:6px;padding:6px 12px;background:#fff}.kpi.wide{grid-column:span 2}
+        .kpi{border:1px solid var(--line);border-radius:6px;padding:6px 12px;background:#fff}.kpi.wide{grid-column:span 2}.kpi.long b{font-size:19px;line-height:29px}
         .kpi b{display:block;font-size:22px;font-variant-numeric:tabular-nums;white-space:nowrap}.kpi span{color:var(--muted);font-size:12px}
         .kpi.error b{color:var(--error)}.kpi.warning b{color:var(--warning)}.kpi.info b{color:var(--info)}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(400px,1fr));gap:20px;align-items:start}

@@ -53,7 +53,8 @@ extension HTMLPage {
         ]
         html += "<section class=\"kpis\" aria-label=\"Key figures\">"
         for (kind, value, label) in figures {
-            html += "<div class=\"kpi \(kind)\"><b>\(value)</b><span>\(label)</span></div>"
+            let long = value.count > 12 ? " long" : ""
+            html += "<div class=\"kpi \(kind)\(long)\"><b>\(value)</b><span>\(label)</span></div>"
         }
         html += "</section>\n"
     }
