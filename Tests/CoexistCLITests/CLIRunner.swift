@@ -23,8 +23,19 @@ struct CLIRunner {
     }()
 
     static func run(_ arguments: [String], in directory: URL = root, environment: [String: String]? = nil) throws -> Outcome {
+        try launch(binary, arguments, in: directory, environment: environment)
+    }
+
+    /// Runs any program (`argv[0]`, a full path) with its arguments, as `run` does for coexist.
+    static func execute(_ argv: [String]) throws -> Outcome {
+        try launch(URL(fileURLWithPath: argv[0]), Array(argv.dropFirst()), in: root, environment: nil)
+    }
+
+    private static func launch(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String]?) throws
+        -> Outcome
+    {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         if let environment { process.environment = environment }

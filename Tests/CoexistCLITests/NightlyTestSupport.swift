@@ -66,24 +66,3 @@ struct NightlyWorkspace {
         try text.write(to: directory.appendingPathComponent("partner.csv"), atomically: true, encoding: .utf8)
     }
 }
-
-extension CLIRunner {
-    /// Runs any program (`argv[0]`, a full path) with its arguments, as `run` does for coexist.
-    static func execute(_ argv: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
-        process.currentDirectoryURL = root
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}
