@@ -63,40 +63,171 @@ public struct FieldSet: OptionSet, Hashable, Sendable {
 ///
 /// A field the source does not carry (a missing column) is *unknown*: `carried` lacks it and it is
 /// never compared. A carried field whose value is empty is a real value, nil here.
+///
+/// A value type with its field values behind one shared, copy-on-write reference: the model, the
+/// diff and the rules pass millions of these around, and copying one is a single retain rather than
+/// a dozen (strings, sets, arrays) plus 300 bytes.
 public struct Subscription: Hashable, Sendable {
     public let id: SubscriptionID
     public let tenant: TenantID
     public let view: SubscriptionView
-    /// Other ids of the same subscription (Graph's `id` beside its `commerceSubscriptionId`).
-    public var alternateIDs: [String] = []
     public var carried: FieldSet = []
+    private var storage: Storage
 
-    public var channel: Channel?
-    public var offerId: String?
-    public var offerName: String?
-    public var sku: SkuID?
-    public var quantity: Decimal?
-    public var status: SubscriptionStatus?
-    public var startDate: ISODate?
-    public var endDate: ISODate?
-    public var billingCycle: BillingCycle?
-    public var termDuration: String?
-    public var autoRenew: Bool?
-    public var readOnly: Bool?
-    public var reseller: PartnerID?
-    public var advisors: Set<Advisor> = []
-    public var unitPrice: Decimal?
-    public var currency: String?
-    /// The partner tenant that created it (Graph's `ownerTenantId`), when the source says.
-    public var ownerTenant: TenantID?
+    /// The values a record carries, held once and shared by copies until one of them changes.
+    private struct Values: Hashable {
+        var alternateIDs: [String] = []
+        var channel: Channel? = nil
+        var offerId: String? = nil
+        var offerName: String? = nil
+        var sku: SkuID? = nil
+        var quantity: Decimal? = nil
+        var status: SubscriptionStatus? = nil
+        var startDate: ISODate? = nil
+        var endDate: ISODate? = nil
+        var billingCycle: BillingCycle? = nil
+        var termDuration: String? = nil
+        var autoRenew: Bool? = nil
+        var readOnly: Bool? = nil
+        var reseller: PartnerID? = nil
+        var advisors: Set<Advisor> = []
+        var unitPrice: Decimal? = nil
+        var currency: String? = nil
+        var ownerTenant: TenantID? = nil
+        var source: Provenance
+    }
 
-    public var source: Provenance
+    private final class Storage: @unchecked Sendable {
+        // Mutated only through `uniqueValues`, i.e. when this reference is the only one.
+        var values: Values
+        init(_ values: Values) { self.values = values }
+    }
 
     public init(id: SubscriptionID, tenant: TenantID, view: SubscriptionView, source: Provenance) {
         self.id = id
         self.tenant = tenant
         self.view = view
-        self.source = source
+        self.storage = Storage(Values(source: source))
+    }
+
+    /// The values for mutation, copied first when another `Subscription` shares them.
+    private var uniqueValues: Values {
+        get { storage.values }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.values) }
+            yield &storage.values
+        }
+    }
+
+    /// Other ids of the same subscription (Graph's `id` beside its `commerceSubscriptionId`).
+    public var alternateIDs: [String] {
+        get { storage.values.alternateIDs }
+        set { uniqueValues.alternateIDs = newValue }
+        _modify { yield &uniqueValues.alternateIDs }
+    }
+    public var channel: Channel? {
+        get { storage.values.channel }
+        set { uniqueValues.channel = newValue }
+        _modify { yield &uniqueValues.channel }
+    }
+    public var offerId: String? {
+        get { storage.values.offerId }
+        set { uniqueValues.offerId = newValue }
+        _modify { yield &uniqueValues.offerId }
+    }
+    public var offerName: String? {
+        get { storage.values.offerName }
+        set { uniqueValues.offerName = newValue }
+        _modify { yield &uniqueValues.offerName }
+    }
+    public var sku: SkuID? {
+        get { storage.values.sku }
+        set { uniqueValues.sku = newValue }
+        _modify { yield &uniqueValues.sku }
+    }
+    public var quantity: Decimal? {
+        get { storage.values.quantity }
+        set { uniqueValues.quantity = newValue }
+        _modify { yield &uniqueValues.quantity }
+    }
+    public var status: SubscriptionStatus? {
+        get { storage.values.status }
+        set { uniqueValues.status = newValue }
+        _modify { yield &uniqueValues.status }
+    }
+    public var startDate: ISODate? {
+        get { storage.values.startDate }
+        set { uniqueValues.startDate = newValue }
+        _modify { yield &uniqueValues.startDate }
+    }
+    public var endDate: ISODate? {
+        get { storage.values.endDate }
+        set { uniqueValues.endDate = newValue }
+        _modify { yield &uniqueValues.endDate }
+    }
+    public var billingCycle: BillingCycle? {
+        get { storage.values.billingCycle }
+        set { uniqueValues.billingCycle = newValue }
+        _modify { yield &uniqueValues.billingCycle }
+    }
+    public var termDuration: String? {
+        get { storage.values.termDuration }
+        set { uniqueValues.termDuration = newValue }
+        _modify { yield &uniqueValues.termDuration }
+    }
+    public var autoRenew: Bool? {
+        get { storage.values.autoRenew }
+        set { uniqueValues.autoRenew = newValue }
+        _modify { yield &uniqueValues.autoRenew }
+    }
+    public var readOnly: Bool? {
+        get { storage.values.readOnly }
+        set { uniqueValues.readOnly = newValue }
+        _modify { yield &uniqueValues.readOnly }
+    }
+    public var reseller: PartnerID? {
+        get { storage.values.reseller }
+        set { uniqueValues.reseller = newValue }
+        _modify { yield &uniqueValues.reseller }
+    }
+    public var advisors: Set<Advisor> {
+        get { storage.values.advisors }
+        set { uniqueValues.advisors = newValue }
+        _modify { yield &uniqueValues.advisors }
+    }
+    public var unitPrice: Decimal? {
+        get { storage.values.unitPrice }
+        set { uniqueValues.unitPrice = newValue }
+        _modify { yield &uniqueValues.unitPrice }
+    }
+    public var currency: String? {
+        get { storage.values.currency }
+        set { uniqueValues.currency = newValue }
+        _modify { yield &uniqueValues.currency }
+    }
+    /// The partner tenant that created it (Graph's `ownerTenantId`), when the source says.
+    public var ownerTenant: TenantID? {
+        get { storage.values.ownerTenant }
+        set { uniqueValues.ownerTenant = newValue }
+        _modify { yield &uniqueValues.ownerTenant }
+    }
+    public var source: Provenance {
+        get { storage.values.source }
+        set { uniqueValues.source = newValue }
+        _modify { yield &uniqueValues.source }
+    }
+
+    public static func == (lhs: Subscription, rhs: Subscription) -> Bool {
+        guard lhs.id == rhs.id, lhs.tenant == rhs.tenant, lhs.view == rhs.view, lhs.carried == rhs.carried else { return false }
+        return lhs.storage === rhs.storage || lhs.storage.values == rhs.storage.values
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(tenant)
+        hasher.combine(view)
+        hasher.combine(carried)
+        hasher.combine(storage.values)
     }
 
     /// The source carries the field (its column or attribute is present).

@@ -47,3 +47,26 @@ struct StderrLogHandler: LogHandler {
         return Logger(label: "coexist") { _ in StderrLogHandler(level: level, interactive: interactive) }
     }
 }
+
+/// Wall time per phase of a run, for `--verbose` ("read 3.1 s, rules and diff 1.2 s, …").
+struct PhaseTimer: CustomStringConvertible {
+    private let clock = ContinuousClock()
+    private var started: ContinuousClock.Instant
+    private var phases: [(name: String, duration: Duration)] = []
+
+    init() { started = clock.now }
+
+    /// Ends the running phase under `name` and starts the next.
+    mutating func end(_ name: String) {
+        let now = clock.now
+        phases.append((name, now - started))
+        started = now
+    }
+
+    var description: String {
+        phases.map { phase in
+            let seconds = Double(phase.duration.components.seconds) + Double(phase.duration.components.attoseconds) / 1e18
+            return "\(phase.name) \(String(format: "%.2f", seconds)) s"
+        }.joined(separator: ", ")
+    }
+}

@@ -119,6 +119,7 @@ struct Reconcile: ParsableCommand {
                 status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
         }
 
+        var timer = PhaseTimer()
         let loader = ExportSetLoader(logger: logger, options: try ingest.options(file.ingest))
         let baselineSet: Snapshot
         let currentSet: Snapshot
@@ -130,6 +131,7 @@ struct Reconcile: ParsableCommand {
                 status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
         }
 
+        timer.end("read")
         let now = Date()
         let result = ReconcileResult.reconcile(
             baseline: baselineSet, current: currentSet, configuration: file.rules,
@@ -137,7 +139,9 @@ struct Reconcile: ParsableCommand {
             runDay: ISODate(day: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))),
             generatedAt: ISO8601DateFormatter().string(from: now), toolVersion: Coexist.version, prices: priceList)
 
+        timer.end("rules and diff")
         let files = result.renderAll(csvDialect: csvDialect)
+        timer.end("render")
         if out == "-" {
             FileHandle.standardOutput.write(Data(files[0].contents.utf8))
         } else {
@@ -146,8 +150,10 @@ struct Reconcile: ParsableCommand {
             } catch {
                 throw CommandFailure(status: .internalFailure, message: error.description)
             }
+            timer.end("write")
             if !quiet { TerminalSummary.print(result, reportDirectory: out) }
         }
+        logger.debug("time: \(timer.description)")
         let status = exitStatus(result.status)
         if status != .success { throw CommandOutcome(status: status) }
     }
