@@ -6,6 +6,9 @@ public protocol CanonicalEnum: CaseIterable, Hashable, Comparable, Sendable, Cus
     var canonicalName: String { get }
     /// Extra spellings that Microsoft's portals and APIs use for this value.
     var aliases: [String] { get }
+    /// Spelling → value, built once per type by ``makeLookupTable()``: parsing runs for every enum
+    /// value of every record.
+    static var lookupTable: [String: Self] { get }
 }
 
 extension CanonicalEnum {
@@ -14,30 +17,28 @@ extension CanonicalEnum {
 
     /// The value whose canonical name or alias matches `raw`; nil when none does.
     public init?(parsing raw: some StringProtocol) {
-        guard let match = EnumLookup.table(for: Self.self)[canonicalKey(raw)] else { return nil }
+        let table = Self.lookupTable
+        // The exact spellings are in the table too: most values match without building a key.
+        guard let match = table[String(raw)] ?? table[canonicalKey(raw)] else { return nil }
         self = match
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.canonicalName < rhs.canonicalName }
-}
 
-/// The key → value tables of every ``CanonicalEnum``, built once per type: parsing runs for every
-/// enum value of every record, and rebuilding the keys each time cost more than reading the file.
-enum EnumLookup {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var tables: [ObjectIdentifier: Any] = [:]
-
-    static func table<E: CanonicalEnum>(for type: E.Type) -> [String: E] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let table = tables[ObjectIdentifier(type)] as? [String: E] { return table }
-        var table: [String: E] = [:]
-        for value in E.allCases {
-            for name in [value.canonicalName] + value.aliases where table[canonicalKey(name)] == nil {
-                table[canonicalKey(name)] = value
+    /// The table behind ``lookupTable``: every name and alias by its ``canonicalKey(_:)`` and as spelled.
+    public static func makeLookupTable() -> [String: Self] {
+        var table: [String: Self] = [:]
+        for value in allCases {
+            for name in [value.canonicalName] + value.aliases {
+                if table[canonicalKey(name)] == nil { table[canonicalKey(name)] = value }
             }
         }
-        tables[ObjectIdentifier(type)] = table
+        for value in allCases {
+            // Only where the key agrees, so an exact spelling never parses differently from its key.
+            for name in [value.canonicalName] + value.aliases where table[name] == nil && table[canonicalKey(name)] == value {
+                table[name] = value
+            }
+        }
         return table
     }
 }
@@ -48,14 +49,18 @@ public func canonicalKey(_ raw: some StringProtocol) -> String {
     if bytes.first == UInt8(ascii: "'") { bytes = bytes.dropFirst() }
     // ASCII fast path: lower-case and drop separators byte by byte.
     if bytes.allSatisfy({ $0 < 0x80 }) {
-        return String(
-            decoding: bytes.compactMap { byte -> UInt8? in
+        return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            var count = 0
+            for byte in bytes {
                 switch byte {
-                case 0x20, 0x09, UInt8(ascii: "_"), UInt8(ascii: "-"): return nil
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte + 32
-                default: return byte
+                case 0x20, 0x09, UInt8(ascii: "_"), UInt8(ascii: "-"): continue
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): buffer[count] = byte + 32
+                default: buffer[count] = byte
                 }
-            }, as: UTF8.self)
+                count += 1
+            }
+            return count
+        }
     }
     var key = ""
     for scalar in Substring(raw).unicodeScalars where scalar != " " && scalar != "_" && scalar != "-" && scalar != "\t" {
@@ -67,6 +72,7 @@ public func canonicalKey(_ raw: some StringProtocol) -> String {
 
 /// Where a subscription was bought.
 public enum Channel: String, CanonicalEnum {
+    public static let lookupTable = makeLookupTable()
     case direct = "Direct"
     case csp = "CSP"
     case ea = "EA"
@@ -87,6 +93,7 @@ public enum Channel: String, CanonicalEnum {
 
 /// The subscription lifecycle every source's status maps to (SPEC §3).
 public enum SubscriptionStatus: String, CanonicalEnum {
+    public static let lookupTable = makeLookupTable()
     case active, grace, pending, suspended, expired, disabled, deleted, none
 
     public var canonicalName: String { rawValue }
@@ -107,6 +114,7 @@ public enum SubscriptionStatus: String, CanonicalEnum {
 
 /// How often a subscription is billed.
 public enum BillingCycle: String, CanonicalEnum {
+    public static let lookupTable = makeLookupTable()
     case monthly, annual, triennial
     case oneTime = "one_time"
     case none
@@ -125,6 +133,7 @@ public enum BillingCycle: String, CanonicalEnum {
 
 /// The kind of a subscription advisor (partner attribution).
 public enum AdvisorKind: String, CanonicalEnum {
+    public static let lookupTable = makeLookupTable()
     /// Partner of record.
     case por = "POR"
     /// Digital partner of record (EA).
@@ -147,6 +156,7 @@ public enum AdvisorKind: String, CanonicalEnum {
 
 /// The type of a partner ↔ tenant relationship.
 public enum RelationshipType: String, CanonicalEnum {
+    public static let lookupTable = makeLookupTable()
     case reseller = "Reseller"
     case advisor = "Advisor"
     case delegatedAdmin = "DelegatedAdmin"
@@ -163,6 +173,7 @@ public enum RelationshipType: String, CanonicalEnum {
 
 /// The state of a relationship.
 public enum RelationshipState: String, CanonicalEnum {
+    public static let lookupTable = makeLookupTable()
     case active = "Active"
     case pending = "Pending"
     case terminated = "Terminated"

@@ -141,5 +141,9 @@ extension Substring {
 
 extension String {
     /// The text without outer white space and newlines.
-    public func trimmingWhitespace() -> String { String(Substring(self).trimmingWhitespace()) }
+    public func trimmingWhitespace() -> String {
+        // The common case, both ends visible ASCII, returns the string itself: no copy.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return self }
+        return String(Substring(self).trimmingWhitespace())
+    }
 }

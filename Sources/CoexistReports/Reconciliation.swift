@@ -1,6 +1,7 @@
 import CoexistDiff
 import CoexistModel
 import CoexistRules
+import Dispatch
 
 extension ReconcileResult {
     /// Runs the rules and the diff over two export sets: the whole reconcile, minus reading and writing files.
@@ -15,10 +16,19 @@ extension ReconcileResult {
         let context = RuleContext(
             baseline: baseline, current: current, configuration: configuration,
             exportingPartners: partners, runDay: runDay)
-        let run = RuleEngine(configuration: configuration).run(context)
-        let diff = SnapshotDiff(
-            baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
-            invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
+        // The rules and the diff read the same context and nothing else: one per core.
+        nonisolated(unsafe) var run: RuleRun?
+        nonisolated(unsafe) var diff: SnapshotDiff?
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                run = RuleEngine(configuration: configuration).run(context)
+            } else {
+                diff = SnapshotDiff(
+                    baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+                    invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
+            }
+        }
+        guard let run, let diff else { preconditionFailure("concurrentPerform returned before both halves ran") }
         var tenants = baseline.tenants
         for (id, info) in current.tenants {
             var merged = info

@@ -63,9 +63,10 @@ struct CanonicalCSVReader {
         case .ambiguous, .none:
             return content
         }
+        var raw = RawRecord(source: Provenance(file: reader.displayName, line: 0))
         while let record = try reader.next() {
             if isRepeatedHeader(record, headerKeys) { continue }
-            var raw = RawRecord(source: Provenance(file: reader.displayName, line: record.line))
+            raw.reset(source: Provenance(file: reader.displayName, line: record.line))
             for index in 0..<min(record.count, mapping.count) {
                 guard let column = mapping[index] else { continue }
                 let text = record.string(at: index)

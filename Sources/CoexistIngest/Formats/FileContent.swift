@@ -47,6 +47,15 @@ struct FileContent {
         if tenants[index].source == nil { tenants[index].source = info.source }
     }
 
+    /// The tenant id of a record, noting its identity unless its name and domain are known already
+    /// (decoding them again for each of its thousands of subscriptions would be wasted).
+    private mutating func noteTenant(of raw: RawRecord) throws(DecodeFailure) -> TenantID {
+        let id = try decoder.tenantID(raw)
+        if let index = tenantIndex[id], tenants[index].name != nil, tenants[index].domain != nil { return id }
+        note(try decoder.tenant(raw))
+        return id
+    }
+
     /// Declares that the file holds a kind, even with no record of it.
     mutating func declare(_ kind: ExportKind) {
         if kinds[kind] == nil { kinds[kind] = 0 }
@@ -58,9 +67,8 @@ struct FileContent {
         do throws(DecodeFailure) {
             switch kind {
             case .partnerSubscriptions, .customerSubscriptions, .tenantSubscriptions:
-                let tenant = try decoder.tenant(raw)
-                note(tenant)
-                let subscription = try decodeSubscription(raw, tenant: tenant.id, view: kind.view ?? .partner)
+                let tenant = try noteTenant(of: raw)
+                let subscription = try decodeSubscription(raw, tenant: tenant, view: kind.view ?? .partner)
                 if let owner = subscription.ownerTenant, !subscription.carries(.resellerPartnerId),
                     unmappedOwners.insert(owner).inserted
                 {

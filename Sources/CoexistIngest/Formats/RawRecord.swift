@@ -12,6 +12,16 @@ struct RawRecord {
 
     init(source: Provenance) { self.source = source }
 
+    /// Empties the record for the next one of a file, keeping its storage: readers reuse one record
+    /// rather than allocate two arrays per row.
+    mutating func reset(source: Provenance) {
+        self.source = source
+        for index in texts.indices {
+            texts[index] = nil
+            columns[index] = 0
+        }
+    }
+
     subscript(column: CanonicalColumn) -> String? {
         get { texts[column.rawValue] }
         set { texts[column.rawValue] = newValue }

@@ -13,10 +13,15 @@ struct RecordDecoder {
 
     /// Tenant id and identity of a record, when it names one.
     func tenant(_ raw: RawRecord) throws(DecodeFailure) -> TenantInfo {
-        let id: TenantID = try required(raw, .tenantId, "a tenant id (GUID)") { TenantID(parsing: $0) }
+        let id = try tenantID(raw)
         let name = raw.trimmed(.tenantName).flatMap { $0.isEmpty ? nil : $0 }
         let domain = raw.trimmed(.tenantDomain).flatMap { $0.isEmpty ? nil : $0.lowercased() }
         return TenantInfo(id: id, name: name, domain: domain, source: raw.source)
+    }
+
+    /// The tenant id of a record.
+    func tenantID(_ raw: RawRecord) throws(DecodeFailure) -> TenantID {
+        try required(raw, .tenantId, "a tenant id (GUID)") { TenantID(parsing: $0) }
     }
 
     /// A subscription of the given view.

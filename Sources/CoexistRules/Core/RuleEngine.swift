@@ -46,9 +46,12 @@ public struct RuleEngine: Sendable {
     public func run(_ context: RuleContext) -> RuleRun {
         var findings: [Finding] = []
         var evaluations: [RuleEvaluation] = []
-        for rule in RuleEngine.allRules where !configuration.disabled.contains(rule.description.id) {
+        let rules = RuleEngine.allRules.filter { !configuration.disabled.contains($0.description.id) }
+        // The rules only read the context: they run side by side, their outcomes taken in rule order.
+        let outcomes = concurrentMap(rules.count) { rules[$0].evaluate(context) }
+        for (rule, outcome) in zip(rules, outcomes) {
             let severity = configuration.severity(of: rule.description)
-            switch rule.evaluate(context) {
+            switch outcome {
             case .evaluated(let found):
                 evaluations.append(RuleEvaluation(id: rule.description.id, severity: severity, evaluated: true, reason: nil))
                 findings.append(

@@ -37,7 +37,7 @@ public struct SameSkuMultipleChannelsRule: Rule {
         guard context.currentSubscriptions.values.contains(where: { $0.carries(.skuId) }) else {
             return .notEvaluated(reason: "no current subscription carries a SKU")
         }
-        let groups = Dictionary(grouping: active, by: { "\($0.tenant)|\($0.sku!)" })
+        let groups = Dictionary(grouping: active, by: { TenantSku(tenant: $0.tenant, sku: $0.sku!) })
         let findings = groups.values.compactMap { group -> Finding? in
             let sources = Set(group.map { source(of: $0, context) })
             guard sources.count > 1, let first = group.min(by: { $0.source < $1.source }) else { return nil }
@@ -62,4 +62,10 @@ public struct SameSkuMultipleChannelsRule: Rule {
         return "CSP via "
             + (subscription.effectiveReseller(exportingPartners: context.exportingPartners)?.description ?? "an unknown reseller")
     }
+}
+
+/// A tenant's SKU: the group of subscriptions one double purchase is about.
+private struct TenantSku: Hashable {
+    let tenant: TenantID
+    let sku: SkuID
 }
