@@ -30,6 +30,7 @@ struct StderrLogHandler: LogHandler {
                 + merged.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }
             line = fields.map { "\($0.0)=\(logfmt($0.1))" }.joined(separator: " ")
         }
+        ProgressLine.clearForMessage()
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 

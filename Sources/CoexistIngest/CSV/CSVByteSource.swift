@@ -19,6 +19,8 @@ final class CSVByteSource {
 
     private var origin: Origin
     private let displayName: String
+    /// Where bytes read from a file are reported, when a terminal shows progress.
+    private var progress: ReadProgress.Token?
 
     /// Opens `path` for reading; a missing file, a directory or a permission problem is `.unreadable`.
     init(path: String, displayName: String) throws(IngestError) {
@@ -38,6 +40,7 @@ final class CSVByteSource {
             throw .unreadable(file: displayName, reason: "it is a directory")
         }
         origin = .file(descriptor: descriptor)
+        progress = ReadProgress.opened(path: path, descriptor: descriptor)
     }
 
     /// Serves `bytes` from memory.
@@ -50,6 +53,7 @@ final class CSVByteSource {
         if case .file(let descriptor) = origin {
             close(descriptor)
         }
+        progress?.finish()
     }
 
     /// Copies up to `max` (> 0) bytes to `destination`; returns 0 only at the end of the input.
@@ -73,11 +77,14 @@ final class CSVByteSource {
             while true {
                 let count = systemRead(descriptor, destination, max)
                 if count > 0 {
+                    progress?.advance(count)
                     return count
                 }
                 if count == 0 {
                     close(descriptor)
                     origin = .exhausted
+                    progress?.finish()
+                    progress = nil
                     return 0
                 }
                 let code = errno

@@ -64,7 +64,11 @@ public enum XMLStreamReader {
         guard descriptor >= 0 else {
             throw IngestError.unreadable(file: displayName, reason: systemErrorMessage(errno))
         }
-        defer { close(descriptor) }
+        let progress = ReadProgress.opened(path: path, descriptor: descriptor)
+        defer {
+            close(descriptor)
+            progress?.finish()
+        }
 
         let session = try XMLPushSession(displayName: displayName, limits: limits, handler: handler)
         var buffer = [UInt8](repeating: 0, count: chunkSize)
@@ -75,6 +79,7 @@ public enum XMLStreamReader {
                 throw IngestError.unreadable(file: displayName, reason: systemErrorMessage(errno))
             }
             if count == 0 { break }
+            progress?.advance(count)
             try buffer.withUnsafeBufferPointer { try session.feed(UnsafeBufferPointer(rebasing: $0[..<count])) }
         }
         try session.finish()

@@ -33,6 +33,8 @@ struct NightlyReconcile {
         let file = try ConfigurationFile.resolve(option: config)
         let opened = try store.open(.write, logger: logger)
         let startedAt = Date()
+        ProgressLine.start(quiet: quiet)
+        defer { ProgressLine.stop() }
         var currentSet = try loadExportSet(current, asOf: asOf, logger: logger)
         let currentAsOf = currentSet.asOf ?? calendarDay(of: startedAt)
         currentSet.asOf = currentAsOf
@@ -46,12 +48,12 @@ struct NightlyReconcile {
                     + "(\(last.currentAsOf.calendarDay)): refusing stale input; --allow-stale runs it anyway")
         }
         logger.notice("nightly run", metadata: ["store": "\(opened.path)", "asOf": "\(currentAsOf.calendarDay)"])
-        let progress = ProgressLine(label: "storing records")
+        let progress = ProgressLine.counter("storing records")
         let result = try withStore {
             try opened.write { session in
                 logger.debug("phase", metadata: ["step": "read", "seconds": "\(Date().timeIntervalSince(startedAt))"])
                 let stored = try session.importSnapshot(
-                    currentSet, asOf: currentAsOf, label: "run \(token)", importedAt: startedAt, progress: progress.update)
+                    currentSet, asOf: currentAsOf, label: "run \(token)", importedAt: startedAt, progress: progress)
                 let firstSeen = Set(
                     try session.recordFirstBaselines(snapshotID: stored.snapshotID, origin: .firstSeen, runID: nil, at: startedAt))
                 logger.debug("phase", metadata: ["step": "stored", "seconds": "\(Date().timeIntervalSince(startedAt))"])
@@ -93,6 +95,7 @@ struct NightlyReconcile {
                 "runNumber": "\(result.nightly?.run ?? 0)", "status": "\(result.status.rawValue)",
                 "new": "\(result.nightly?.newCount ?? 0)",
             ])
+        ProgressLine.stop()
         if !quiet && out != "-" {
             TerminalSummary.print(result, reportDirectory: out)
             NightlySummary.print(result)

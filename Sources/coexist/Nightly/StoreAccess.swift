@@ -54,19 +54,6 @@ func withStore<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// A one-line progress display on a terminal; silent under cron (the log has the phases).
-struct ProgressLine {
-    let label: String
-    let enabled = Terminal.isInteractive
-
-    func update(_ done: Int, _ total: Int) {
-        guard enabled, total > 0 else { return }
-        let percent = done * 100 / total
-        FileHandle.standardError.write(Data("\r\(label) \(done)/\(total) (\(percent)%)".utf8))
-        if done >= total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
-}
-
 /// `$USER`, for `--by` when it is not given.
 func currentUserName() -> String {
     ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"

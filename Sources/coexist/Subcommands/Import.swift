@@ -41,21 +41,24 @@ struct Import: ParsableCommand {
     func run() throws {
         let logger = StderrLogHandler.logger(verbose: verbose, quiet: quiet)
         let opened = try store.open(.write, logger: logger)
+        ProgressLine.start(quiet: quiet)
+        defer { ProgressLine.stop() }
         let snapshot = try loadExportSet(paths, asOf: asOf?.date, logger: logger)
         let now = Date()
         let effectiveAsOf = snapshot.asOf ?? calendarDay(of: now)
-        let progress = ProgressLine(label: "storing records")
+        let progress = ProgressLine.counter("storing records")
         logger.notice("storing snapshot", metadata: ["store": "\(opened.path)", "records": "\(snapshot.subscriptionRecordCount)"])
         let (outcome, baselines) = try withStore {
             try opened.write { session in
                 let outcome = try session.importSnapshot(
-                    snapshot, asOf: effectiveAsOf, label: label, importedAt: now, progress: progress.update)
+                    snapshot, asOf: effectiveAsOf, label: label, importedAt: now, progress: progress)
                 let baselines =
                     noBaseline
                     ? [] : try session.recordFirstBaselines(snapshotID: outcome.snapshotID, origin: .imported, runID: nil, at: now)
                 return (outcome, baselines)
             }
         }
+        ProgressLine.stop()
         guard !quiet else { return }
         if outcome.reused {
             let when = outcome.existingImportedAt.map { ", imported \($0)" } ?? ""

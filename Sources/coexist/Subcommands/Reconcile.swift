@@ -123,13 +123,17 @@ struct Reconcile: ParsableCommand {
         let loader = ExportSetLoader(logger: logger, options: try ingest.options(file.ingest))
         let baselineSet: Snapshot
         let currentSet: Snapshot
+        ProgressLine.start(quiet: quiet)
+        defer { ProgressLine.stop() }
         do {
             (baselineSet, currentSet) = try loader.loadPair(
                 baseline: baseline, baselineAsOf: (baselineAsOf ?? asOf)?.date, current: current, currentAsOf: (currentAsOf ?? asOf)?.date)
         } catch {
+            ProgressLine.stop()
             throw CommandFailure(
                 status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
         }
+        ProgressLine.phase("checking the rules")
 
         timer.end("read")
         let now = Date()
@@ -140,6 +144,7 @@ struct Reconcile: ParsableCommand {
             generatedAt: ISO8601DateFormatter().string(from: now), toolVersion: Coexist.version, prices: priceList)
 
         timer.end("rules and diff")
+        ProgressLine.phase("writing the reports")
         let files = result.renderAll(csvDialect: csvDialect)
         timer.end("render")
         if out == "-" {
@@ -151,6 +156,7 @@ struct Reconcile: ParsableCommand {
                 throw CommandFailure(status: .internalFailure, message: error.description)
             }
             timer.end("write")
+            ProgressLine.stop()
             if !quiet { TerminalSummary.print(result, reportDirectory: out) }
         }
         logger.debug("time: \(timer.description)")

@@ -1,0 +1,63 @@
+import CoexistIngest
+import Foundation
+import Testing
+
+@testable import coexist
+
+/// The terminal's progress line: what it says, and that cron never sees it.
+@Suite("progress line", .serialized)
+struct ProgressLineTests {
+    private func file(_ path: String, total: Int64, read: Int64, finished: Bool = false) -> ReadProgress.File {
+        ReadProgress.File(path: path, total: total, read: read, finished: finished)
+    }
+
+    @Test("files being read show their share and size, named with their directory")
+    func filesBeingRead() {
+        let line = ProgressLine.reading(
+            [
+                file("/data/baseline/partner-subscriptions.csv", total: 384_000_000, read: 172_800_000),
+                file("/data/current/partner-subscriptions.csv", total: 389_000_000, read: 155_600_000),
+                file("/data/current/licenses.csv", total: 2_000_000, read: 2_000_000, finished: true),
+            ], width: 200)
+        #expect(
+            line
+                == "reading · baseline/partner-subscriptions.csv 45% of 384 MB · current/partner-subscriptions.csv 40% of 389 MB")
+    }
+
+    @Test("when every file is read, how much was read")
+    func allRead() {
+        let line = ProgressLine.reading(
+            [
+                file("a/b.csv", total: 1_500_000, read: 1_500_000, finished: true),
+                file("a/c.csv", total: 500_000, read: 500_000, finished: true),
+            ],
+            width: 200)
+        #expect(line == "reading · read 2 files (2.0 MB)")
+    }
+
+    @Test("a long line is cut to the terminal's width")
+    func cutToWidth() {
+        let line = ProgressLine.reading([file("/x/" + String(repeating: "n", count: 200) + ".csv", total: 10, read: 5)], width: 40)
+        #expect(line.count == 39)
+        #expect(line.hasSuffix("…"))
+    }
+
+    @Test("no progress line under cron, with --quiet or on a dumb terminal")
+    func notShown() {
+        // Under `swift test` stderr is not a terminal, as under cron.
+        #expect(!ProgressLine.shouldShow(quiet: false))
+        #expect(!ProgressLine.shouldShow(quiet: true, environment: ["TERM": "xterm"]))
+    }
+
+    @Test("a reconcile whose stderr is a pipe writes no carriage return or escape")
+    func silentInLogs() throws {
+        let out = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try CLIRunner.run([
+            "reconcile", "--baseline", "SampleData/baseline", "--current", "SampleData/current", "--out", out.path, "--verbose",
+        ])
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("\r") && !result.stderr.contains("\u{1B}"))
+        #expect(result.stderr.contains("time: read"), "--verbose reports the wall time per phase")
+    }
+}
