@@ -49,13 +49,19 @@ extension ReconcileResult {
 
     /// Every report file by name, rendered; the CSV files in `csvDialect`.
     public func renderAll(csvDialect: CSVDialect = .standard) -> [(name: String, contents: String)] {
+        reportFiles(csvDialect: csvDialect).map { ($0.name, $0.render()) }
+    }
+
+    /// Every report file by name, to be rendered when written (``ReportWriter`` renders them side by
+    /// side and never holds all of them at once).
+    public func reportFiles(csvDialect: CSVDialect = .standard) -> [ReportFile] {
         [
-            ("report.json", JSONReport.render(self)),
-            ("summary.md", MarkdownSummary.render(self)),
-            ("findings.csv", FindingsCSV.render(self, dialect: csvDialect)),
-            ("changes.csv", ChangesCSV.render(self, dialect: csvDialect)),
-            ("costs.csv", CostsCSV.render(self, dialect: csvDialect)),
-            ("report.html", HTMLReport.render(self)),
+            ReportFile(name: "report.json") { JSONReport.render(self) },
+            ReportFile(name: "summary.md") { MarkdownSummary.render(self) },
+            ReportFile(name: "findings.csv") { FindingsCSV.render(self, dialect: csvDialect) },
+            ReportFile(name: "changes.csv") { ChangesCSV.render(self, dialect: csvDialect) },
+            ReportFile(name: "costs.csv") { CostsCSV.render(self, dialect: csvDialect) },
+            ReportFile(name: "report.html") { HTMLReport.render(self) },
         ]
     }
 

@@ -1,3 +1,4 @@
+import CoexistModel
 import Foundation
 
 /// Why reports could not be written.
@@ -8,6 +9,17 @@ public enum ReportError: Error, CustomStringConvertible {
         switch self {
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         }
+    }
+}
+
+/// A report file: its name and how to render it.
+public struct ReportFile: Sendable {
+    public let name: String
+    public let render: @Sendable () -> String
+
+    public init(name: String, render: @escaping @Sendable () -> String) {
+        self.name = name
+        self.render = render
     }
 }
 
@@ -23,25 +35,41 @@ public struct ReportWriter: Sendable {
 
     /// Writes `name → contents` pairs; on any failure removes its temporary files and throws.
     public func write(_ files: [(name: String, contents: String)]) throws(ReportError) {
+        try write(files.map { file in ReportFile(name: file.name) { file.contents } })
+    }
+
+    /// Renders and writes the files, two at a time on two cores: each is rendered, written to its
+    /// temporary file and dropped before the next, so the reports are never all in memory at once.
+    /// Only when every file is written are they renamed into place; on any failure none is.
+    public func write(_ files: [ReportFile]) throws(ReportError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw .cannotWrite(path: directory, reason: error.localizedDescription)
         }
-        var temporaries: [(temporary: String, final: String)] = []
-        defer { for entry in temporaries { unlink(entry.temporary) } }
-        for file in files {
-            let final = (directory as NSString).appendingPathComponent(file.name)
-            let temporary = (directory as NSString).appendingPathComponent(".\(file.name).\(getpid()).tmp")
-            temporaries.append((temporary, final))
-            try writeDurably(Array(file.contents.utf8), to: temporary)
+        let entries = files.map { file in
+            (
+                file: file, final: (directory as NSString).appendingPathComponent(file.name),
+                temporary: (directory as NSString).appendingPathComponent(".\(file.name).\(getpid()).tmp")
+            )
         }
-        for entry in temporaries {
+        var renamed = false
+        defer { if !renamed { for entry in entries { unlink(entry.temporary) } } }
+        let outcomes = concurrentMap(entries.count) { index -> ReportError? in
+            do throws(ReportError) {
+                try Self.writeDurably(entries[index].file.render(), to: entries[index].temporary)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure = outcomes.compactMap({ $0 }).first { throw failure }
+        for entry in entries {
             guard rename(entry.temporary, entry.final) == 0 else {
                 throw .cannotWrite(path: entry.final, reason: String(cString: strerror(errno)))
             }
         }
-        temporaries.removeAll()
+        renamed = true
         // Make the renames themselves durable.
         let descriptor = open(directory, O_RDONLY)
         if descriptor >= 0 {
@@ -50,19 +78,25 @@ public struct ReportWriter: Sendable {
         }
     }
 
-    private func writeDurably(_ bytes: [UInt8], to path: String) throws(ReportError) {
+    private static func writeDurably(_ contents: String, to path: String) throws(ReportError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        var contents = contents
+        // Writes the string's own UTF-8 storage: no copy of a report that may be hundreds of megabytes.
+        let failure: Int32? = contents.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
             }
-            offset += written
+            return nil
         }
+        if let failure { throw .cannotWrite(path: path, reason: String(cString: strerror(failure))) }
         guard fsync(descriptor) == 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
     }
 }

@@ -105,9 +105,9 @@ struct NightlyReconcile {
     }
 
     private func writeReports(_ result: ReconcileResult) throws {
-        let files = result.renderAll()
+        let files = result.reportFiles()
         if out == "-" {
-            FileHandle.standardOutput.write(Data(files[0].contents.utf8))
+            FileHandle.standardOutput.write(Data(files[0].render().utf8))
             return
         }
         do {

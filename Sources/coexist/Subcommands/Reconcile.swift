@@ -145,21 +145,22 @@ struct Reconcile: ParsableCommand {
 
         timer.end("rules and diff")
         ProgressLine.phase("writing the reports")
-        let files = result.renderAll(csvDialect: csvDialect)
-        timer.end("render")
+        let files = result.reportFiles(csvDialect: csvDialect)
         if out == "-" {
-            FileHandle.standardOutput.write(Data(files[0].contents.utf8))
+            FileHandle.standardOutput.write(Data(files[0].render().utf8))
         } else {
             do {
                 try ReportWriter(directory: out).write(files)
             } catch {
                 throw CommandFailure(status: .internalFailure, message: error.description)
             }
-            timer.end("write")
+            timer.end("render and write")
             ProgressLine.stop()
             if !quiet { TerminalSummary.print(result, reportDirectory: out) }
         }
         logger.debug("time: \(timer.description)")
+        // The process ends now: freeing millions of records one by one would only delay it.
+        RunResources.keepUntilExit(baselineSet, currentSet, result)
         let status = exitStatus(result.status)
         if status != .success { throw CommandOutcome(status: status) }
     }
