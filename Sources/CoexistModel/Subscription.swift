@@ -302,6 +302,8 @@ public struct Subscription: Hashable, Sendable {
 }
 
 private func sameText(_ lhs: String?, _ rhs: String?, caseInsensitive: Bool) -> Bool {
+    // Equal as they are: the common case, decided without trimming or lower-casing copies.
+    if lhs == rhs { return true }
     let left = (lhs ?? "").trimmingWhitespace()
     let right = (rhs ?? "").trimmingWhitespace()
     // Swift's String equality is canonical equivalence, so NFC and NFD spellings compare equal.

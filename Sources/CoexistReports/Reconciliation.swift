@@ -16,9 +16,11 @@ extension ReconcileResult {
         let context = RuleContext(
             baseline: baseline, current: current, configuration: configuration,
             exportingPartners: partners, runDay: runDay)
-        // The rules and the diff read the same context and nothing else: one per core.
+        // The rules on one side, the diff and the per-tenant model on the other: both only read the context.
         nonisolated(unsafe) var run: RuleRun?
         nonisolated(unsafe) var diff: SnapshotDiff?
+        nonisolated(unsafe) var model: ReconciledModel?
+        nonisolated(unsafe) var costs: CostReport?
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             if index == 0 {
                 run = RuleEngine(configuration: configuration).run(context)
@@ -26,9 +28,15 @@ extension ReconcileResult {
                 diff = SnapshotDiff(
                     baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
                     invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
+                model = ReconciledModel(
+                    baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+                    baselineRelationships: baseline.relationships, currentRelationships: current.relationships)
+                if let diff, let model {
+                    costs = CostReport(changes: diff.changes, baseline: model.baseline, current: model.current, prices: prices)
+                }
             }
         }
-        guard let run, let diff else { preconditionFailure("concurrentPerform returned before both halves ran") }
+        guard let run, let diff, let model, let costs else { preconditionFailure("concurrentPerform returned before both halves ran") }
         var tenants = baseline.tenants
         for (id, info) in current.tenants {
             var merged = info
@@ -36,10 +44,6 @@ extension ReconcileResult {
             if merged.domain == nil { merged.domain = tenants[id]?.domain }
             tenants[id] = merged
         }
-        let model = ReconciledModel(
-            baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
-            baselineRelationships: baseline.relationships, currentRelationships: current.relationships)
-        let costs = CostReport(changes: diff.changes, baseline: model.baseline, current: model.current, prices: prices)
         let inputs = baseline.inputs.map { (side: Side.baseline, file: $0) } + current.inputs.map { (side: Side.current, file: $0) }
         return ReconcileResult(
             toolVersion: toolVersion, generatedAt: generatedAt, baselineAsOf: context.baselineAsOf, currentAsOf: context.currentAsOf,
