@@ -60,6 +60,21 @@ struct ExportSetLoaderTests {
         #expect(snapshot.inputs.first?.sha256.count == 64)
     }
 
+    @Test("a header repeated inside the data (concatenated exports) is skipped, however it is spelled")
+    func repeatedHeaderRowsAreSkipped() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        let header = "TenantId,SubscriptionId,Channel,OfferId,Quantity,Status\n"
+        try space.write(
+            "partner.csv",
+            header + "\(tenant),\(sub1),Direct,CFQ7TTC0LFLX:0001,25,active\n"
+                + header + "\"tenant_id\",Subscription Id,CHANNEL,offer-id,quantity,status\n"
+                + "\(tenant),\(sub2),CSP,CFQ7TTC0LFLX:0001,5,active\n")
+        let snapshot = try space.load()
+        #expect(snapshot.subscriptions(in: .partner).count == 2)
+        #expect(snapshot.problems.isEmpty, "\(snapshot.problems.map(\.message))")
+    }
+
     @Test func invalidValuesAreProblemsAndTheRestIsRead() throws {
         let space = try Workspace()
         defer { space.remove() }

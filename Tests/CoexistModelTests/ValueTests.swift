@@ -26,6 +26,29 @@ struct ValueTests {
         #expect(GUID(parsing: "") == nil)
     }
 
+    @Test("the 36-character fast path agrees with the general parser on every mutation")
+    func guidFastPathAgreesWithGeneralPath() {
+        let valid = "7DD96D48-f4fe-4dbe-ba48-0abe1a13aab3"
+        var candidates = [valid, valid.lowercased(), valid.uppercased()]
+        let replacements: [Character] = ["g", "G", "-", " ", "ü", "0", "F", "{", "\u{0}"]
+        for offset in 0..<36 {
+            for replacement in replacements {
+                var characters = Array(valid)
+                characters[offset] = replacement
+                candidates.append(String(characters))
+            }
+        }
+        for candidate in candidates {
+            // A leading space sends the same text through the general (trimming) parser.
+            let fast = GUID(parsing: candidate)
+            let general = GUID(parsing: " " + candidate)
+            #expect(fast == general, "\(candidate)")
+            if let fast { #expect(fast.text == candidate.lowercased()) }
+        }
+        #expect(GUID(parsing: valid) != nil)
+        #expect(GUID(parsing: "{" + valid + "}") == GUID(parsing: valid))
+    }
+
     @Test func partnerIDsTreatMinusOneZeroAndEmptyAsNone() {
         #expect(PartnerID.parse("-1") == .none)
         #expect(PartnerID.parse("0") == .none)

@@ -109,8 +109,19 @@ struct CanonicalCSVReader {
     /// A header row repeated inside the data, as concatenated exports have.
     private func isRepeatedHeader(_ record: CSVRecord, _ headerKeys: [String]) -> Bool {
         guard record.count >= headerKeys.count, !headerKeys.isEmpty else { return false }
-        // Checking the first cell first keeps this off the hot path for ordinary rows.
+        // Checking the first cell's first letter, then the first cell, keeps this off the hot path:
+        // a data row starts with an id, a header with a letter of a column name.
+        let first = headerKeys[0].utf8.first
+        let opening = record.withBytes(at: 0) { bytes in
+            bytes.first(where: { !canonicalKeySkips($0) }).map { $0 | 0x20 }
+        }
+        guard first == nil || opening == nil || opening == first || opening.map({ $0 >= 0x80 }) == true else { return false }
         guard canonicalKey(record.string(at: 0)) == headerKeys[0] else { return false }
         return headerKeys.indices.allSatisfy { canonicalKey(record.string(at: $0)) == headerKeys[$0] }
     }
+}
+
+/// The bytes ``canonicalKey(_:)`` drops at the start of a name: blanks, `_`, `-` and an apostrophe.
+private func canonicalKeySkips(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "'")
 }

@@ -212,7 +212,8 @@ struct RecordDecoder {
 
 /// Splits a `;`-separated list field (also accepting `,` and line breaks), dropping empty entries.
 func splitList(_ text: String) -> [String] {
-    text.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "\n" || $0 == "\r" })
+    if text.isEmpty { return [] }
+    return text.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "\n" || $0 == "\r" })
         .map { $0.trimmingWhitespace() }
         .filter { !$0.isEmpty }
         .map(String.init)
