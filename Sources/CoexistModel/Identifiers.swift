@@ -55,7 +55,7 @@ public struct GUID: Hashable, Comparable, Sendable, CustomStringConvertible {
         var low: UInt64 = 0
         var bad: UInt8 = 0
         for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
-            let digit = hexDigitValue[Int(bytes[index])]
+            let digit = hexDigitValue(bytes[index])
             bad |= digit
             if index < 19 {
                 high = high << 4 | UInt64(digit & 0x0F)
@@ -91,14 +91,14 @@ public struct GUID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { text }
 }
 
-/// Byte → hex digit value, 0xFF for a byte that is not a hex digit.
-private let hexDigitValue: [UInt8] = (0..<256).map { byte in
-    switch byte {
-    case 0x30...0x39: UInt8(byte - 0x30)
-    case 0x41...0x46: UInt8(byte - 0x41 + 10)
-    case 0x61...0x66: UInt8(byte - 0x61 + 10)
-    default: 0xFF
-    }
+/// A byte's hex digit value, 0xFF for a byte that is not a hex digit. Arithmetic rather than a table:
+/// a global table costs a lazy-initialization check on every access.
+@inline(__always)
+private func hexDigitValue(_ byte: UInt8) -> UInt8 {
+    let digit = byte &- 0x30
+    if digit < 10 { return digit }
+    let letter = (byte | 0x20) &- 0x61
+    return letter < 6 ? letter + 10 : 0xFF
 }
 
 /// The id of a customer tenant (an Entra ID directory), a GUID.

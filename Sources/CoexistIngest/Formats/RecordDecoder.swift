@@ -54,7 +54,7 @@ struct RecordDecoder {
             BillingCycle(parsing: $0)
         }
         record.termDuration = try optional(raw, .termDuration, "an ISO 8601 duration such as P1M, P1Y or P3Y") {
-            isDuration($0) ? $0.uppercased() : nil
+            isDuration($0) ? ($0.utf8.contains { $0 >= UInt8(ascii: "a") } ? $0.uppercased() : $0) : nil
         }
         record.autoRenew = try optional(raw, .autoRenew, "true, false, yes, no, 1 or 0") { parseCanonicalBool($0) }
         record.readOnly = try optional(raw, .readOnly, "true, false, yes, no, 1 or 0") { parseCanonicalBool($0) }
@@ -233,9 +233,10 @@ func quoted(_ text: String) -> String {
     return "\"\(shown)\""
 }
 
-/// An ISO 8601 duration of whole units: P1M, P1Y, P3Y, P30D.
+/// An ISO 8601 duration of whole units: P1M, P1Y, P3Y, P30D (either case).
 private func isDuration(_ text: String) -> Bool {
-    let upper = text.uppercased()
-    guard upper.hasPrefix("P"), upper.count >= 3, let unit = upper.last, "YMWD".contains(unit) else { return false }
-    return upper.dropFirst().dropLast().allSatisfy(\.isNumber)
+    let bytes = text.utf8
+    guard bytes.count >= 3, let first = bytes.first, first | 0x20 == UInt8(ascii: "p"), let unit = bytes.last else { return false }
+    guard [UInt8(ascii: "y"), UInt8(ascii: "m"), UInt8(ascii: "w"), UInt8(ascii: "d")].contains(unit | 0x20) else { return false }
+    return bytes.dropFirst().dropLast().allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
 }
