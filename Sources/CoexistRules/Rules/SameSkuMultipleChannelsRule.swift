@@ -33,19 +33,24 @@ public struct SameSkuMultipleChannelsRule: Rule {
     }()
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
-        let active = context.currentSubscriptions.values.filter { $0.status?.isInService == true && $0.sku != nil }
         guard context.currentSubscriptions.values.contains(where: { $0.carries(.skuId) }) else {
             return .notEvaluated(reason: "no current subscription carries a SKU")
         }
-        let groups = Dictionary(grouping: active, by: { TenantSku(tenant: $0.tenant, sku: $0.sku!) })
+        // One pass, one small group per tenant and SKU: its sources and its first record by evidence.
+        var groups: [TenantSku: Group] = [:]
+        for subscription in context.currentSubscriptions.values {
+            guard subscription.status?.isInService == true, let sku = subscription.sku else { continue }
+            let source = Source(of: subscription, context)
+            groups[TenantSku(tenant: subscription.tenant, sku: sku), default: Group(first: subscription)].add(subscription, source)
+        }
         let findings = groups.values.compactMap { group -> Finding? in
-            let sources = Set(group.map { source(of: $0, context) })
-            guard sources.count > 1, let first = group.min(by: { $0.source < $1.source }) else { return nil }
-            let list = sources.sorted().joined(separator: ", ")
+            guard group.sources.count > 1 else { return nil }
+            let first = group.first
+            let list = group.sources.map(\.text).sorted().joined(separator: ", ")
             return Finding(
                 rule: description.id, severity: description.defaultSeverity, tenant: first.tenant, sku: first.sku,
                 message:
-                    "\(context.tenantName(first.tenant)) holds active subscriptions of \"\(first.offerName ?? first.sku!.description)\" from \(sources.count) sources: \(list)",
+                    "\(context.tenantName(first.tenant)) holds active subscriptions of \"\(first.offerName ?? first.sku!.description)\" from \(group.sources.count) sources: \(list)",
                 before: nil, after: list, source: first.source)
         }
         // A tenant with an in-service subscription of unknown SKU may hold a double purchase no one can see.
@@ -55,17 +60,41 @@ public struct SameSkuMultipleChannelsRule: Rule {
         return .partiallyEvaluated(
             findings, notEvaluated: unknown.mapValues { LicenseMismatchRule.unknownSkuReason($0, context) })
     }
-
-    private func source(of subscription: Subscription, _ context: RuleContext) -> String {
-        guard let channel = subscription.channel else { return "unknown channel" }
-        guard channel == .csp else { return channel.canonicalName }
-        return "CSP via "
-            + (subscription.effectiveReseller(exportingPartners: context.exportingPartners)?.description ?? "an unknown reseller")
-    }
 }
 
 /// A tenant's SKU: the group of subscriptions one double purchase is about.
 private struct TenantSku: Hashable {
     let tenant: TenantID
     let sku: SkuID
+}
+
+/// Where a subscription comes from: a channel, or within CSP a reseller.
+private struct Source: Hashable {
+    let channel: Channel?
+    /// For CSP only; nil when the reseller is unknown.
+    let reseller: PartnerID?
+
+    init(of subscription: Subscription, _ context: RuleContext) {
+        channel = subscription.channel
+        reseller = channel == .csp ? subscription.effectiveReseller(exportingPartners: context.exportingPartners) : nil
+    }
+
+    var text: String {
+        guard let channel else { return "unknown channel" }
+        guard channel == .csp else { return channel.canonicalName }
+        return "CSP via " + (reseller?.description ?? "an unknown reseller")
+    }
+}
+
+/// The in-service subscriptions of one tenant and SKU, as far as the rule needs them.
+private struct Group {
+    /// The record with the first evidence (file, line): the finding points at it.
+    var first: Subscription
+    /// The distinct sources, in order of appearance (usually one).
+    var sources: [Source] = []
+
+    mutating func add(_ subscription: Subscription, _ source: Source) {
+        if subscription.source < first.source { first = subscription }
+        if !sources.contains(source) { sources.append(source) }
+    }
 }
