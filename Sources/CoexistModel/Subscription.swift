@@ -64,7 +64,7 @@ public struct FieldSet: OptionSet, Hashable, Sendable {
 /// A field the source does not carry (a missing column) is *unknown*: `carried` lacks it and it is
 /// never compared. A carried field whose value is empty is a real value, nil here.
 ///
-/// A value type with its field values behind one shared, copy-on-write reference: the model, the
+/// A value type with most of its field values behind one shared, copy-on-write reference: the model, the
 /// diff and the rules pass millions of these around, and copying one is a single retain rather than
 /// a dozen (strings, sets, arrays) plus 300 bytes.
 public struct Subscription: Hashable, Sendable {
@@ -72,17 +72,19 @@ public struct Subscription: Hashable, Sendable {
     public let tenant: TenantID
     public let view: SubscriptionView
     public var carried: FieldSet = []
+    // Channel and status live beside the ids, not behind the shared reference: nearly every rule
+    // filters on them, and reading them inline keeps a pass over a million records in the cache.
+    public var channel: Channel?
+    public var status: SubscriptionStatus?
     private var storage: Storage
 
     /// The values a record carries, held once and shared by copies until one of them changes.
     private struct Values: Hashable {
         var alternateIDs: [String] = []
-        var channel: Channel? = nil
         var offerId: String? = nil
         var offerName: String? = nil
         var sku: SkuID? = nil
         var quantity: Decimal? = nil
-        var status: SubscriptionStatus? = nil
         var startDate: ISODate? = nil
         var endDate: ISODate? = nil
         var billingCycle: BillingCycle? = nil
@@ -125,11 +127,6 @@ public struct Subscription: Hashable, Sendable {
         set { uniqueValues.alternateIDs = newValue }
         _modify { yield &uniqueValues.alternateIDs }
     }
-    public var channel: Channel? {
-        get { storage.values.channel }
-        set { uniqueValues.channel = newValue }
-        _modify { yield &uniqueValues.channel }
-    }
     public var offerId: String? {
         get { storage.values.offerId }
         set { uniqueValues.offerId = newValue }
@@ -149,11 +146,6 @@ public struct Subscription: Hashable, Sendable {
         get { storage.values.quantity }
         set { uniqueValues.quantity = newValue }
         _modify { yield &uniqueValues.quantity }
-    }
-    public var status: SubscriptionStatus? {
-        get { storage.values.status }
-        set { uniqueValues.status = newValue }
-        _modify { yield &uniqueValues.status }
     }
     public var startDate: ISODate? {
         get { storage.values.startDate }
@@ -218,7 +210,9 @@ public struct Subscription: Hashable, Sendable {
     }
 
     public static func == (lhs: Subscription, rhs: Subscription) -> Bool {
-        guard lhs.id == rhs.id, lhs.tenant == rhs.tenant, lhs.view == rhs.view, lhs.carried == rhs.carried else { return false }
+        guard lhs.id == rhs.id, lhs.tenant == rhs.tenant, lhs.view == rhs.view, lhs.carried == rhs.carried,
+            lhs.channel == rhs.channel, lhs.status == rhs.status
+        else { return false }
         return lhs.storage === rhs.storage || lhs.storage.values == rhs.storage.values
     }
 
@@ -227,6 +221,8 @@ public struct Subscription: Hashable, Sendable {
         hasher.combine(tenant)
         hasher.combine(view)
         hasher.combine(carried)
+        hasher.combine(channel)
+        hasher.combine(status)
         hasher.combine(storage.values)
     }
 

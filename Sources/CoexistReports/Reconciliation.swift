@@ -1,7 +1,6 @@
 import CoexistDiff
 import CoexistModel
 import CoexistRules
-import Dispatch
 
 extension ReconcileResult {
     /// Runs the rules and the diff over two export sets: the whole reconcile, minus reading and writing files.
@@ -16,27 +15,18 @@ extension ReconcileResult {
         let context = RuleContext(
             baseline: baseline, current: current, configuration: configuration,
             exportingPartners: partners, runDay: runDay)
-        // The rules on one side, the diff and the per-tenant model on the other: both only read the context.
-        nonisolated(unsafe) var run: RuleRun?
-        nonisolated(unsafe) var diff: SnapshotDiff?
-        nonisolated(unsafe) var model: ReconciledModel?
-        nonisolated(unsafe) var costs: CostReport?
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 {
-                run = RuleEngine(configuration: configuration).run(context)
-            } else {
-                diff = SnapshotDiff(
-                    baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
-                    invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
-                model = ReconciledModel(
-                    baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
-                    baselineRelationships: baseline.relationships, currentRelationships: current.relationships)
-                if let diff, let model {
-                    costs = CostReport(changes: diff.changes, baseline: model.baseline, current: model.current, prices: prices)
-                }
-            }
+        // The diff, the per-tenant model and the costs are one more piece of work beside the rules:
+        // all of them only read the context.
+        let (run, (diff, model, costs)) = RuleEngine(configuration: configuration).run(context) {
+            let diff = SnapshotDiff(
+                baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+                invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
+            let model = ReconciledModel(
+                baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+                baselineRelationships: baseline.relationships, currentRelationships: current.relationships)
+            let costs = CostReport(changes: diff.changes, baseline: model.baseline, current: model.current, prices: prices)
+            return (diff, model, costs)
         }
-        guard let run, let diff, let model, let costs else { preconditionFailure("concurrentPerform returned before both halves ran") }
         var tenants = baseline.tenants
         for (id, info) in current.tenants {
             var merged = info

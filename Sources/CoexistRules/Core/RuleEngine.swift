@@ -44,11 +44,32 @@ public struct RuleEngine: Sendable {
 
     /// Runs every enabled rule over the context.
     public func run(_ context: RuleContext) -> RuleRun {
-        var findings: [Finding] = []
-        var evaluations: [RuleEvaluation] = []
+        run(context, alongside: {}).run
+    }
+
+    /// Runs every enabled rule over the context, and `other` as one more piece of work on the same
+    /// cores at the same time (the diff of a reconcile): one pool of work keeps both cores busy to the end.
+    public func run<Other: Sendable>(_ context: RuleContext, alongside other: @Sendable () -> Other) -> (run: RuleRun, other: Other) {
         let rules = RuleEngine.allRules.filter { !configuration.disabled.contains($0.description.id) }
         // The rules only read the context: they run side by side, their outcomes taken in rule order.
-        let outcomes = concurrentMap(rules.count) { rules[$0].evaluate(context) }
+        let done = concurrentMap(rules.count + 1) { index in
+            index == 0 ? EngineWork<Other>.other(other()) : EngineWork<Other>.rule(rules[index - 1].evaluate(context))
+        }
+        var outcomes: [RuleOutcome] = []
+        var result: Other?
+        for work in done {
+            switch work {
+            case .rule(let outcome): outcomes.append(outcome)
+            case .other(let value): result = value
+            }
+        }
+        guard let result else { preconditionFailure("concurrentMap returned without the work beside the rules") }
+        return (evaluate(rules, outcomes), result)
+    }
+
+    private func evaluate(_ rules: [any Rule], _ outcomes: [RuleOutcome]) -> RuleRun {
+        var findings: [Finding] = []
+        var evaluations: [RuleEvaluation] = []
         for (rule, outcome) in zip(rules, outcomes) {
             let severity = configuration.severity(of: rule.description)
             switch outcome {
@@ -86,4 +107,10 @@ public struct RuleEngine: Sendable {
             exportingPartners: scenario.exportingPartners, runDay: ISODate(day: 20_000))
         return rule.evaluate(context)
     }
+}
+
+/// One piece of the engine's pool of work: a rule's outcome, or the work run beside the rules.
+private enum EngineWork<Other: Sendable>: Sendable {
+    case rule(RuleOutcome)
+    case other(Other)
 }
