@@ -278,7 +278,9 @@ public struct Subscription: Hashable, Sendable {
 
     /// The fields in which `other` differs, in report order.
     public func changedFields(comparedTo other: Subscription) -> [SubscriptionField] {
-        SubscriptionField.allCases.filter { differs(from: other, in: $0) }.sorted()
+        // Most records are unchanged: find that out without building a list.
+        guard SubscriptionField.allCases.contains(where: { differs(from: other, in: $0) }) else { return [] }
+        return SubscriptionField.allCases.filter { differs(from: other, in: $0) }.sorted()
     }
 
     /// The partner that resells it: its reseller of record, else (for a CSP subscription whose record

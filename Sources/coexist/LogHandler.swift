@@ -65,10 +65,17 @@ struct PhaseTimer: CustomStringConvertible {
     }
 
     var description: String {
-        phases.map { phase in
-            let seconds = Double(phase.duration.components.seconds) + Double(phase.duration.components.attoseconds) / 1e18
-            return "\(phase.name) \(String(format: "%.2f", seconds)) s"
-        }.joined(separator: ", ")
+        phases.map { "\($0.name) \(Self.seconds($0.duration))" }.joined(separator: ", ")
+    }
+
+    /// The five longest of named durations, longest first: "diff 3.10 s, license-mismatch 1.20 s, …".
+    static func slowest(_ durations: [(id: String, duration: Duration)]) -> String {
+        durations.sorted { $0.duration > $1.duration }.prefix(5).map { "\($0.id) \(seconds($0.duration))" }.joined(separator: ", ")
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return "\(String(format: "%.2f", seconds)) s"
     }
 }
 

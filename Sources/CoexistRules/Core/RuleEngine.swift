@@ -17,6 +17,8 @@ public struct RuleRun: Sendable {
     public let findings: [Finding]
     /// One per enabled rule, in the engine's order.
     public let evaluations: [RuleEvaluation]
+    /// The wall time each rule took (rule id → duration), for `--verbose`; the work beside the rules as "diff".
+    public var durations: [(id: String, duration: Duration)] = []
 }
 
 /// Runs the rules in order and applies the configuration.
@@ -52,19 +54,29 @@ public struct RuleEngine: Sendable {
     public func run<Other: Sendable>(_ context: RuleContext, alongside other: @Sendable () -> Other) -> (run: RuleRun, other: Other) {
         let rules = RuleEngine.allRules.filter { !configuration.disabled.contains($0.description.id) }
         // The rules only read the context: they run side by side, their outcomes taken in rule order.
+        let clock = ContinuousClock()
         let done = concurrentMap(rules.count + 1) { index in
-            index == 0 ? EngineWork<Other>.other(other()) : EngineWork<Other>.rule(rules[index - 1].evaluate(context))
+            let started = clock.now
+            let work = index == 0 ? EngineWork<Other>.other(other()) : EngineWork<Other>.rule(rules[index - 1].evaluate(context))
+            return (work, clock.now - started)
         }
         var outcomes: [RuleOutcome] = []
         var result: Other?
-        for work in done {
+        var durations: [(id: String, duration: Duration)] = []
+        for (index, (work, duration)) in done.enumerated() {
             switch work {
-            case .rule(let outcome): outcomes.append(outcome)
-            case .other(let value): result = value
+            case .rule(let outcome):
+                outcomes.append(outcome)
+                durations.append((rules[index - 1].description.id, duration))
+            case .other(let value):
+                result = value
+                durations.append(("diff", duration))
             }
         }
         guard let result else { preconditionFailure("concurrentMap returned without the work beside the rules") }
-        return (evaluate(rules, outcomes), result)
+        var run = evaluate(rules, outcomes)
+        run.durations = durations
+        return (run, result)
     }
 
     private func evaluate(_ rules: [any Rule], _ outcomes: [RuleOutcome]) -> RuleRun {

@@ -41,10 +41,11 @@ public struct SameSkuMultipleChannelsRule: Rule {
         for subscription in context.currentSubscriptions.values {
             guard subscription.status?.isInService == true, let sku = subscription.sku else { continue }
             let source = Source(of: subscription, context)
-            groups[TenantSku(tenant: subscription.tenant, sku: sku), default: Group(first: subscription)].add(subscription, source)
+            groups[TenantSku(tenant: subscription.tenant, sku: sku), default: Group(first: subscription, source: source)].add(
+                subscription, source)
         }
         let findings = groups.values.compactMap { group -> Finding? in
-            guard group.sources.count > 1 else { return nil }
+            guard !group.otherSources.isEmpty else { return nil }
             let first = group.first
             let list = group.sources.map(\.text).sorted().joined(separator: ", ")
             return Finding(
@@ -90,11 +91,20 @@ private struct Source: Hashable {
 private struct Group {
     /// The record with the first evidence (file, line): the finding points at it.
     var first: Subscription
-    /// The distinct sources, in order of appearance (usually one).
-    var sources: [Source] = []
+    /// The source seen first, and any other distinct ones in order of appearance: nearly every group
+    /// has one source, which needs no list.
+    var firstSource: Source
+    var otherSources: [Source] = []
+
+    init(first: Subscription, source: Source) {
+        self.first = first
+        self.firstSource = source
+    }
+
+    var sources: [Source] { [firstSource] + otherSources }
 
     mutating func add(_ subscription: Subscription, _ source: Source) {
         if subscription.source < first.source { first = subscription }
-        if !sources.contains(source) { sources.append(source) }
+        if source != firstSource && !otherSources.contains(source) { otherSources.append(source) }
     }
 }

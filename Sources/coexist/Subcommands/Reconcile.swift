@@ -159,6 +159,7 @@ struct Reconcile: ParsableCommand {
             if !quiet { TerminalSummary.print(result, reportDirectory: out) }
         }
         logger.debug("time: \(timer.description)")
+        logger.debug("slowest rules: \(PhaseTimer.slowest(result.run.durations))")
         // The process ends now: freeing millions of records one by one would only delay it.
         RunResources.keepUntilExit(baselineSet, currentSet, result)
         let status = exitStatus(result.status)
