@@ -49,26 +49,25 @@ public struct ReconciledModel: Sendable {
         self.baseline = baseline
         self.current = current
         var byTenant: [TenantID: [SubscriptionID]] = [:]
-        var counts: [Channel?: ChannelCount] = [:]
+        // Per channel in `Channel.allCases` order, unknown last: an array, not a dictionary, since
+        // every record of both sides adds to it.
+        let known = Channel.allCases
+        var counts = (known.map { Optional($0) } + [nil]).map { ChannelCount(channel: $0) }
+        let slot = { (channel: Channel?) in channel.flatMap { known.firstIndex(of: $0) } ?? known.count }
         for (id, record) in baseline {
             byTenant[record.tenant, default: []].append(id)
-            var count = counts[record.channel] ?? ChannelCount(channel: record.channel)
-            count.baselineSubscriptions += 1
-            count.baselineSeats += record.seatsInService
-            counts[record.channel] = count
+            let index = slot(record.channel)
+            counts[index].baselineSubscriptions += 1
+            if let seats = record.seatsInServiceIfAny { counts[index].baselineSeats += seats }
         }
         for (id, record) in current {
             if baseline[id]?.tenant != record.tenant { byTenant[record.tenant, default: []].append(id) }
-            var count = counts[record.channel] ?? ChannelCount(channel: record.channel)
-            count.currentSubscriptions += 1
-            count.currentSeats += record.seatsInService
-            counts[record.channel] = count
+            let index = slot(record.channel)
+            counts[index].currentSubscriptions += 1
+            if let seats = record.seatsInServiceIfAny { counts[index].currentSeats += seats }
         }
         subscriptionsByTenant = byTenant.mapValues { $0.sorted() }
-        let order = Dictionary(uniqueKeysWithValues: Channel.allCases.enumerated().map { ($1, $0) })
-        channels = counts.values.sorted { lhs, rhs in
-            (lhs.channel.flatMap { order[$0] } ?? order.count) < (rhs.channel.flatMap { order[$0] } ?? order.count)
-        }
+        channels = counts.filter { $0.baselineSubscriptions + $0.currentSubscriptions > 0 }
 
         var pairs: [RelationshipKey: (baseline: Relationship?, current: Relationship?)] = [:]
         for relationship in baselineRelationships ?? [] where pairs[relationship.key]?.baseline == nil {
@@ -96,8 +95,11 @@ public struct ReconciledModel: Sendable {
 
 extension Subscription {
     /// The seats in service: the quantity while active or in grace (or when the status is unknown), else 0.
-    public var seatsInService: Decimal {
-        if carries(.status), let status, !status.isInService { return 0 }
-        return quantity ?? 0
+    public var seatsInService: Decimal { seatsInServiceIfAny ?? 0 }
+
+    /// ``seatsInService`` when there are any: nil for none, so sums skip a Decimal addition of zero.
+    var seatsInServiceIfAny: Decimal? {
+        if carries(.status), let status, !status.isInService { return nil }
+        return quantity
     }
 }
