@@ -21,7 +21,9 @@ enum ProgressLine {
     static func start(quiet: Bool) {
         guard shouldShow(quiet: quiet) else { return }
         lock.withLock { enabled = true }
-        ReadProgress.install { files in draw(reading(files, width: terminalWidth())) }
+        ReadProgress.install { files in
+            if let line = reading(files, width: terminalWidth()) { draw(line) }
+        }
     }
 
     /// Replaces the line with the name of the phase that follows reading (`checking the rules`).
@@ -65,9 +67,14 @@ enum ProgressLine {
         }
     }
 
+    /// Files smaller than this are read in a blink and not shown (built-in data, small exports).
+    static let smallestShown: Int64 = 1_000_000
+
     /// The line for the files read so far, cut to `width` characters: the files still being read,
-    /// each with its share and size; when none is, how much was read.
-    static func reading(_ files: [ReadProgress.File], width: Int) -> String {
+    /// each with its share and size; when none is, how much was read. Nil when every file is small.
+    static func reading(_ files: [ReadProgress.File], width: Int) -> String? {
+        let files = files.filter { $0.total >= smallestShown }
+        guard !files.isEmpty else { return nil }
         let open = files.filter { !$0.finished }
         let parts: [String]
         if open.isEmpty {

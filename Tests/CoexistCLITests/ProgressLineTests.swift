@@ -29,17 +29,26 @@ struct ProgressLineTests {
         let line = ProgressLine.reading(
             [
                 file("a/b.csv", total: 1_500_000, read: 1_500_000, finished: true),
-                file("a/c.csv", total: 500_000, read: 500_000, finished: true),
+                file("a/c.csv", total: 2_500_000, read: 2_500_000, finished: true),
             ],
             width: 200)
-        #expect(line == "reading · read 2 files (2.0 MB)")
+        #expect(line == "reading · read 2 files (4.0 MB)")
+    }
+
+    @Test("small files (built-in data, a small export) are not worth a line")
+    func smallFilesHidden() {
+        #expect(ProgressLine.reading([file("Resources/offer-catalogue.csv", total: 40_000, read: 0)], width: 200) == nil)
+        let line = ProgressLine.reading(
+            [file("Resources/offer-catalogue.csv", total: 40_000, read: 0), file("x/current/big.csv", total: 20_000_000, read: 0)],
+            width: 200)
+        #expect(line == "reading · current/big.csv 0% of 20 MB")
     }
 
     @Test("a long line is cut to the terminal's width")
     func cutToWidth() {
-        let line = ProgressLine.reading([file("/x/" + String(repeating: "n", count: 200) + ".csv", total: 10, read: 5)], width: 40)
-        #expect(line.count == 39)
-        #expect(line.hasSuffix("…"))
+        let line = ProgressLine.reading([file("/x/" + String(repeating: "n", count: 200) + ".csv", total: 10_000_000, read: 5)], width: 40)
+        #expect(line?.count == 39)
+        #expect(line?.hasSuffix("…") == true)
     }
 
     @Test("no progress line under cron, with --quiet or on a dumb terminal")
