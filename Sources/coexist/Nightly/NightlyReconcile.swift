@@ -25,6 +25,8 @@ struct NightlyReconcile {
     let quiet: Bool
     let verbose: Bool
     let store: StoreOption
+    /// `--limit` options, applied over the configuration's limits.
+    let limits: LimitArguments
 
     func run() throws {
         let token = newRunToken()
@@ -33,7 +35,7 @@ struct NightlyReconcile {
         let file = try ConfigurationFile.resolve(option: config)
         let opened = try store.open(.write, logger: logger)
         let startedAt = Date()
-        var currentSet = try loadExportSet(current, asOf: asOf, logger: logger)
+        var currentSet = try loadExportSet(current, asOf: asOf, limits: limits.applied(to: file.ingest.limits), logger: logger)
         let currentAsOf = currentSet.asOf ?? calendarDay(of: startedAt)
         currentSet.asOf = currentAsOf
         let inputsKey = StoreSession.inputsKey(currentSet.inputs)
