@@ -33,12 +33,14 @@ public struct ExportSetLoader: Sendable {
 
     /// Loads every file of the set and merges them. `asOf` overrides the files' own `exportedAt`.
     public func load(_ paths: [String], asOf: ISODate? = nil) throws(IngestError) -> Snapshot {
-        let dispatcher = FormatDispatcher(context: try IngestContext(options))
+        var dispatcher = FormatDispatcher(context: try IngestContext(options))
         var snapshot = Snapshot()
         // Each file is merged as soon as it is read whole: a file that fails throws before it counts,
         // and the model never holds two copies of every file.
         for file in try expand(paths) {
             guard var content = try read(file, dispatcher) else { continue }
+            // The next file may hold what is left of the export set's records (IngestLimits.maxRecords).
+            dispatcher.context.recordsLeft = max(0, dispatcher.context.recordsLeft - content.recordsRead)
             merge(&content, into: &snapshot)
         }
         if let asOf { snapshot.asOf = asOf }

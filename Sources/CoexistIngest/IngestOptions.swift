@@ -7,6 +7,8 @@ public struct IngestOptions: Sendable {
     public var tenant: TenantID?
     /// Partner tenant GUID (Graph's `ownerTenantId`) → MPN id (configuration `partnerTenants`).
     public var partnerTenants: [TenantID: PartnerID] = [:]
+    /// Caps on sizes and counts (`--limit`, configuration `limits`).
+    public var limits = IngestLimits()
     var mappings: [Layout] = []
     var languages: [Language] = []
     var catalogueFiles: [String] = []
@@ -40,9 +42,14 @@ struct IngestContext: Sendable {
     /// User languages first (they override built-in ones with the same code).
     let languages: [Language]
     let catalogue: OfferCatalogue
+    let limits: IngestLimits
+    /// Records the file being read may still hold: ``IngestLimits/maxRecords`` less the earlier files' records.
+    var recordsLeft: Int
 
     init(_ options: IngestOptions) throws(IngestError) {
         let builtin = try BuiltinData.shared.get()
+        limits = options.limits
+        recordsLeft = options.limits.maxRecords
         tenant = options.tenant
         partnerTenants = options.partnerTenants
         layouts = options.mappings + builtin.layouts

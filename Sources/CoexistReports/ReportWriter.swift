@@ -25,7 +25,8 @@ public struct ReportFile: Sendable {
 
 /// Writes report files atomically: every file goes to a temporary file in the target directory,
 /// is flushed to disk, and only when all are written are they renamed into place. A killed run
-/// leaves the earlier reports, never a half-written one.
+/// leaves the earlier reports, never a half-written one; the temporary files it leaves behind are
+/// removed by the next write to the directory.
 public struct ReportWriter: Sendable {
     public let directory: String
 
@@ -47,6 +48,7 @@ public struct ReportWriter: Sendable {
         } catch {
             throw .cannotWrite(path: directory, reason: error.localizedDescription)
         }
+        removeStaleTemporaries(of: files.map(\.name))
         let entries = files.map { file in
             (
                 file: file, final: (directory as NSString).appendingPathComponent(file.name),
@@ -75,6 +77,21 @@ public struct ReportWriter: Sendable {
         if descriptor >= 0 {
             fsync(descriptor)
             close(descriptor)
+        }
+    }
+
+    /// Removes `.NAME.PID.tmp` files of these report names whose process is gone (a run killed while it
+    /// wrote, found by scripts/crash-drill); a live process's files are its own business.
+    private func removeStaleTemporaries(of names: [String]) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(".") && entry.hasSuffix(".tmp") {
+            let middle = entry.dropFirst().dropLast(4)
+            guard let dot = middle.lastIndex(of: "."), names.contains(String(middle[..<dot])),
+                let pid = pid_t(middle[middle.index(after: dot)...]), pid > 0, pid != getpid()
+            else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink((directory as NSString).appendingPathComponent(entry))
+            }
         }
     }
 

@@ -14,7 +14,7 @@ struct ConfigurationFile {
 
     private static let knownKeys: Set<String> = [
         "partnerIds", "failOn", "allowedInviterRoles", "protectedFields", "rules",
-        "partnerTenants", "mappings", "languages", "offerCatalogues",
+        "partnerTenants", "mappings", "languages", "offerCatalogues", "limits",
     ]
 
     /// Reads and checks the file; every mistake is a usage error naming the file and the key.

@@ -24,11 +24,14 @@ struct IngestArguments: ParsableArguments {
             valueName: "tenant-id"))
     var tenant: TenantArgument?
 
+    @OptionGroup var limits: LimitArguments
+
     /// The options, configuration first, then these (a mapping given here is tried before the configuration's).
     func options(_ settings: IngestSettings) throws(CommandFailure) -> IngestOptions {
         var options = IngestOptions()
         options.tenant = tenant?.id
         options.partnerTenants = settings.partnerTenants
+        options.limits = limits.applied(to: settings.limits)
         do throws(IngestError) {
             for path in mapping + settings.mappings { try options.addMapping(path: path) }
             for path in settings.languages + language { try options.addLanguage(path: path) }
@@ -38,6 +41,38 @@ struct IngestArguments: ParsableArguments {
         }
         return options
     }
+}
+
+/// `--limit NAME=VALUE`: caps on what one export may hold (docs/reliability.md), over the configuration's `limits`.
+struct LimitArguments: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Raise or lower a cap on input sizes, e.g. maxRecords=20000000 (repeatable; names in docs/reliability.md).",
+            valueName: "name=value"))
+    var limit: [LimitArgument] = []
+
+    /// `base` (the configuration's) with these options set over it.
+    func applied(to base: IngestLimits) -> IngestLimits {
+        var limits = base
+        for item in limit { _ = limits.set(item.name, to: item.value) }  // each was checked when parsed
+        return limits
+    }
+}
+
+/// One `--limit NAME=VALUE`, checked against ``IngestLimits`` when parsed, so a typo is a usage error.
+struct LimitArgument: ExpressibleByArgument {
+    let name: String
+    let value: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+        var check = IngestLimits()
+        guard parts.count == 2, let number = Int(parts[1]), check.set(parts[0], to: number) == nil else { return nil }
+        (name, value) = (parts[0], number)
+    }
+
+    static var defaultCompletionKind: CompletionKind { .list(IngestLimits.names.map { "\($0)=" }) }
 }
 
 /// A tenant id option (`--tenant 0f1e…`).
@@ -56,6 +91,7 @@ struct IngestSettings {
     var mappings: [String] = []
     var languages: [String] = []
     var offerCatalogues: [String] = []
+    var limits = IngestLimits()
 
     mutating func read(_ root: [String: Any], relativeTo directory: String, fail: (String) -> CommandFailure) throws(CommandFailure) {
         if let value = root["partnerTenants"] {
@@ -77,5 +113,14 @@ struct IngestSettings {
         mappings = try paths("mappings")
         languages = try paths("languages")
         offerCatalogues = try paths("offerCatalogues")
+        if let value = root["limits"] {
+            guard let map = value as? [String: Any] else { throw fail("limits must map limit names to whole numbers") }
+            for (name, item) in map.sorted(by: { $0.key < $1.key }) {
+                guard let number = item as? NSNumber, let value = Int(exactly: number.doubleValue) else {
+                    throw fail("limits.\(name) must be a whole number")
+                }
+                if let problem = limits.set(name, to: value) { throw fail("limits: \(problem)") }
+            }
+        }
     }
 }

@@ -83,6 +83,15 @@ struct JSONTokenizerTests {
         }
     }
 
+    /// FuzzJSON regression: a window ending inside the unexpected character made the message name its
+    /// first byte ("byte 0xDE") instead of the character (U+07AC), so the error depended on the chunk size.
+    @Test("an unexpected character is named the same at every chunk size", arguments: [1, 2, 3, 4, 5, 14, 1 << 20])
+    func unexpectedCharacterAcrossChunks(chunkSize: Int) throws {
+        let bytes = Array("{\"Abo-Nr\": ".utf8) + [0xDE, 0xAC] + Array("\"}".utf8)
+        let error = try #require(failure("", bytes: bytes, chunkSize: chunkSize))
+        #expect(error == .malformedJSON(file: "t.json", line: 1, column: 12, reason: "expected a value, found U+07AC"))
+    }
+
     @Test("nesting and string lengths are bounded")
     func limits() throws {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)

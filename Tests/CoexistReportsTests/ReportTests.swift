@@ -115,6 +115,25 @@ struct ReportTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
     }
+
+    @Test("a write removes the temporaries a killed writer left, not a live writer's nor other files")
+    func writerRemovesStaleTemporaries() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coexist-writer-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // A process that has exited: its pid names no live process (until the system reuses it).
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = ".a.txt.\(finished.processIdentifier).tmp"
+        let live = ".a.txt.\(getppid()).tmp"
+        let names = [dead, live, ".other.txt.\(finished.processIdentifier).tmp", ".a.txt.notapid.tmp", "notes.tmp"]
+        for name in names { try "partial".write(toFile: directory + "/" + name, atomically: false, encoding: .utf8) }
+        try ReportWriter(directory: directory).write([("a.txt", "one")])
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: directory))
+        #expect(left == Set(names + ["a.txt"]).subtracting([dead]))
+    }
 }
 
 @Suite("Golden reports")

@@ -11,7 +11,7 @@
 /// Everything else stops the reader with one ``IngestError`` naming the file, line and column:
 /// `.notText` for UTF-16/UTF-32, invalid UTF-8 or a NUL byte; `.malformedCSV` for an unclosed quote,
 /// a stray quote, a character after a closing quote, a short row, a non-empty extra field, or a field
-/// or record over ``Limits``. After an error, ``next()`` throws the same error again.
+/// or record over ``Limits`` (or more records than it allows). After an error, ``next()`` throws the same error again.
 public final class CSVReader {
     /// Upper bounds that keep a hostile file from exhausting memory.
     public struct Limits: Sendable {
@@ -19,6 +19,10 @@ public final class CSVReader {
         public var maxFieldBytes: Int = 1 << 20
         /// Most fields in one record, the header included.
         public var maxFields: Int = 10_000
+        /// Longest record, in bytes from its start to the end of its last field.
+        public var maxRecordBytes: Int = 8 << 20
+        /// Most data records (the header not counted).
+        public var maxRecords: Int = .max
 
         /// The limits used when none are given.
         public static let `default` = Limits()
@@ -39,6 +43,8 @@ public final class CSVReader {
     public let header: [String]
 
     private let scanner: CSVScanner
+    private let maxRecords: Int
+    private var records = 0
     private var failure: IngestError?
     private var finished = false
 
@@ -79,6 +85,7 @@ public final class CSVReader {
         self.delimiter = scanner.delimiter
         self.header = header
         self.scanner = scanner
+        self.maxRecords = limits.maxRecords
     }
 
     /// The next data record, or nil at the end. Blank lines (no characters at all) are skipped.
@@ -87,12 +94,17 @@ public final class CSVReader {
     public func next() throws(IngestError) -> CSVRecord? {
         if let failure { throw failure }
         if finished { return nil }
-        do {
+        do throws(IngestError) {
             guard try scanner.parseRecord() else {
                 finished = true
                 return nil
             }
             try scanner.conform(toColumns: header.count)
+            records += 1
+            if records > maxRecords {
+                throw IngestError.malformedCSV(
+                    file: displayName, line: scanner.recordLine, column: 1, reason: IngestLimits.tooManyRecords(left: maxRecords))
+            }
         } catch {
             failure = error
             throw error

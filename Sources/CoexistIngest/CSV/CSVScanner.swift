@@ -347,7 +347,7 @@ final class CSVScanner {
 
     @inline(__always)
     private func append(_ span: CSVFieldSpan) throws(IngestError) {
-        if fieldCount == fieldCapacity || fieldCount >= limits.maxFields {
+        if fieldCount == fieldCapacity || fieldCount >= limits.maxFields || span.end > limits.maxRecordBytes {
             try growFields(for: span)
         }
         (fields + fieldCount).initialize(to: span)
@@ -355,6 +355,11 @@ final class CSVScanner {
     }
 
     private func growFields(for span: CSVFieldSpan) throws(IngestError) {
+        // Checked here, off the common path: a record's fields are offsets from its start, so the
+        // record grows past the limit with the field that ends beyond it.
+        guard span.end <= limits.maxRecordBytes else {
+            throw malformed(span.line, span.column, "record is longer than \(limits.maxRecordBytes) bytes (limit maxRecordBytes)")
+        }
         guard fieldCount < limits.maxFields else {
             throw malformed(span.line, span.column, "record has more than \(limits.maxFields) fields (limit maxFields)")
         }

@@ -21,9 +21,14 @@ final class CanonicalXMLHandler: XMLEventHandler {
     private var unknownElements = Set<String>()
 
     private let decoder: RecordDecoder
+    private let recordsLeft: Int
+    private var records = 0
+    /// The elements that are records (tenants are not: they group them).
+    private static let recordElements: Set<String> = ["user", "relationship", "subscription", "license"]
 
-    init(file: String, decoder: RecordDecoder = RecordDecoder()) {
+    init(file: String, decoder: RecordDecoder = RecordDecoder(), recordsLeft: Int = .max) {
         self.decoder = decoder
+        self.recordsLeft = recordsLeft
         content = FileContent(file: file, format: "canonical-xml", decoder: decoder)
     }
 
@@ -35,6 +40,13 @@ final class CanonicalXMLHandler: XMLEventHandler {
             rootSeen = true
             try readRoot(attributes, line: line, column: column)
             return
+        }
+        if Self.recordElements.contains(name) {
+            records += 1
+            if records > recordsLeft {
+                throw IngestError.refusedXML(
+                    file: content.file, line: line, column: column, reason: IngestLimits.tooManyRecords(left: recordsLeft))
+            }
         }
         switch name {
         case "partnerUsers":

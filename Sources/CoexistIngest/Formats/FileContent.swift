@@ -23,6 +23,8 @@ struct FileContent {
     var language: String?
     /// How the file's columns were read, for `coexist validate`.
     var columns: [ColumnUse] = []
+    /// Every record read, decoded or rejected (what ``IngestLimits/maxRecords`` counts).
+    private(set) var recordsRead = 0
     /// Graph owner tenants without an MPN id, noticed once each.
     private var unmappedOwners: Set<TenantID> = []
 
@@ -64,6 +66,7 @@ struct FileContent {
     /// Decodes one record of the given kind; an undecodable record becomes an `invalid-value` problem.
     mutating func add(_ raw: RawRecord, as kind: ExportKind) {
         declare(kind)
+        recordsRead += 1
         do throws(DecodeFailure) {
             switch kind {
             case .partnerSubscriptions, .customerSubscriptions, .tenantSubscriptions:

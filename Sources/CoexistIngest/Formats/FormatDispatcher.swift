@@ -7,12 +7,12 @@ import Foundation
 /// mapping; a data file nothing fits is an error that names what was expected and the closest
 /// headers found. `nil` means "not an export" for a file whose extension does not claim it is one.
 struct FormatDispatcher {
-    let context: IngestContext
+    var context: IngestContext
 
     // MARK: - CSV
 
     func readCSV(path: String, displayName: String, isData: Bool) throws(IngestError) -> FileContent? {
-        let reader = try CSVReader(path: path, displayName: displayName)
+        let reader = try CSVReader(path: path, displayName: displayName, limits: context.limits.csv(records: context.recordsLeft))
         let header = reader.header
         let canonical = CanonicalCSVReader(header: header)
         if canonical.isRecognized { return try canonical.read(reader, decoder: context.decoder) }
@@ -93,7 +93,9 @@ struct FormatDispatcher {
 
     func readJSON(path: String, displayName: String, isData: Bool) throws(IngestError) -> FileContent? {
         let list = JSONListReader(
-            tokenizer: try JSONTokenizer(path: path, displayName: displayName), listKeys: MappedJSONReader.listKeys(context.layouts))
+            tokenizer: try JSONTokenizer(path: path, displayName: displayName, limits: context.limits.json),
+            listKeys: MappedJSONReader.listKeys(context.layouts), itemBudget: context.limits.maxJSONItemBytes,
+            maxItems: context.recordsLeft)
         let first = try list.nextItem()
         // coexist's own mapping and language files may sit beside the exports: not exports, skipped.
         if list.isSingleResource, first?.member("coexistMapping") != nil || first?.member("coexistLanguage") != nil {
@@ -126,10 +128,10 @@ struct FormatDispatcher {
     // MARK: - XML
 
     func readXML(path: String, displayName: String, isData: Bool) throws(IngestError) -> FileContent? {
-        let handler = CanonicalXMLHandler(file: displayName, decoder: context.decoder)
+        let handler = CanonicalXMLHandler(file: displayName, decoder: context.decoder, recordsLeft: context.recordsLeft)
         let root: String
         do {
-            try XMLStreamReader.parse(path: path, displayName: displayName, handler: handler)
+            try XMLStreamReader.parse(path: path, displayName: displayName, limits: context.limits.xml, handler: handler)
             return handler.content
         } catch let error as IngestError {
             throw error
@@ -146,7 +148,7 @@ struct FormatDispatcher {
         }
         let mapped = MappedXMLHandler(layout: layout, file: displayName, context: context)
         do {
-            try XMLStreamReader.parse(path: path, displayName: displayName, handler: mapped)
+            try XMLStreamReader.parse(path: path, displayName: displayName, limits: context.limits.xml, handler: mapped)
         } catch let error as IngestError {
             throw error
         } catch {

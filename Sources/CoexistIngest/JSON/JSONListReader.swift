@@ -10,7 +10,7 @@ import CoexistModel
 /// Only one item is in memory at a time; the members around the list (the *envelope*) are kept, so
 /// an empty collection can still be recognized by its `@odata.context` or `links`.
 final class JSONListReader {
-    /// Per-item (and envelope) memory bound.
+    /// Per-item (and envelope) memory bound, by default.
     static let itemBudget = 16 << 20
 
     private enum Mode {
@@ -22,8 +22,11 @@ final class JSONListReader {
 
     let tokenizer: JSONTokenizer
     private let listKeys: Set<String>
+    private let itemBudget: Int
+    private let maxItems: Int
+    private var items = 0
     private var mode = Mode.notOpened
-    private var envelopeBudget = JSONListReader.itemBudget
+    private var envelopeBudget: Int
     /// Members of the top-level object other than the list; complete once ``nextItem()`` returned nil.
     private(set) var envelope: [JSONNode.Member] = []
     /// Line and column of the top-level value.
@@ -32,10 +35,17 @@ final class JSONListReader {
     /// Whether the document is one resource rather than a list.
     private(set) var isSingleResource = false
 
-    /// `listKeys`: the member names that hold the list (compared by ``canonicalKey(_:)``).
-    init(tokenizer: JSONTokenizer, listKeys: Set<String> = ["items", "value"]) {
+    /// `listKeys`: the member names that hold the list (compared by ``canonicalKey(_:)``); `itemBudget`:
+    /// the bytes one item (and the envelope) may take; `maxItems`: the most items read before an error.
+    init(
+        tokenizer: JSONTokenizer, listKeys: Set<String> = ["items", "value"], itemBudget: Int = JSONListReader.itemBudget,
+        maxItems: Int = .max
+    ) {
         self.tokenizer = tokenizer
         self.listKeys = Set(listKeys.map { canonicalKey($0) })
+        self.itemBudget = itemBudget
+        self.maxItems = maxItems
+        envelopeBudget = itemBudget
     }
 
     /// The next item, with the line it starts at; nil at the end of the list.
@@ -56,7 +66,11 @@ final class JSONListReader {
                 try expectEnd()
                 return nil
             }
-            var budget = JSONListReader.itemBudget
+            items += 1
+            if items > maxItems {
+                throw tokenizer.malformed(tokenizer.tokenLine, tokenizer.tokenColumn, IngestLimits.tooManyRecords(left: maxItems))
+            }
+            var budget = itemBudget
             return try JSONNode.read(token, from: tokenizer, budget: &budget)
         }
     }

@@ -69,7 +69,7 @@ struct JSONNode {
 
     private static func check(_ budget: Int, _ tokenizer: JSONTokenizer, _ line: Int, _ column: Int) throws(IngestError) {
         if budget < 0 {
-            throw tokenizer.malformed(line, column, "the value that starts here is too large to hold in memory (over the per-item limit)")
+            throw tokenizer.malformed(line, column, "the value that starts here is too large to hold in memory (limit maxJSONItemBytes)")
         }
     }
 

@@ -56,7 +56,7 @@ extension JSONTokenizer {
 
     private func checkLength(_ startLine: Int, _ startColumn: Int) throws(IngestError) {
         if scratch.count > limits.maxStringBytes {
-            throw malformed(startLine, startColumn, "a string longer than \(limits.maxStringBytes) bytes")
+            throw malformed(startLine, startColumn, "a string longer than \(limits.maxStringBytes) bytes (limit maxJSONStringBytes)")
         }
     }
 

@@ -90,9 +90,9 @@ final class JSONTokenizer {
             let byte = buffer[position]
             switch state {
             case .done:
-                throw malformed(tokenLine, tokenColumn, "text after the end of the JSON document: \(describe(position))")
+                throw malformed(tokenLine, tokenColumn, "text after the end of the JSON document: \(describeCurrent())")
             case .colon:
-                guard byte == UInt8(ascii: ":") else { throw expected("':' after the key", at: position) }
+                guard byte == UInt8(ascii: ":") else { throw expected("':' after the key") }
                 position += 1
                 state = .value
             case .commaOrEnd:
@@ -105,11 +105,11 @@ final class JSONTokenizer {
                 } else if byte == UInt8(ascii: "]") && !inObject {
                     return close(.endArray)
                 } else {
-                    throw expected(inObject ? "',' or '}'" : "',' or ']'", at: position)
+                    throw expected(inObject ? "',' or '}'" : "',' or ']'")
                 }
             case .keyOrEndObject, .key:
                 if byte == UInt8(ascii: "}") && state == .keyOrEndObject { return close(.endObject) }
-                guard byte == UInt8(ascii: "\"") else { throw expected("a key in double quotes", at: position) }
+                guard byte == UInt8(ascii: "\"") else { throw expected("a key in double quotes") }
                 let key = try readString()
                 state = .colon
                 return .key(key)
@@ -126,7 +126,7 @@ final class JSONTokenizer {
         switch byte {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             guard stack.count < limits.maxDepth else {
-                throw malformed(tokenLine, tokenColumn, "nesting deeper than \(limits.maxDepth) levels")
+                throw malformed(tokenLine, tokenColumn, "nesting deeper than \(limits.maxDepth) levels (limit maxJSONDepth)")
             }
             position += 1
             let isObject = byte == UInt8(ascii: "{")
@@ -151,7 +151,7 @@ final class JSONTokenizer {
             try literal("null")
             return .null
         default:
-            throw expected("a value", at: position)
+            throw expected("a value")
         }
     }
 
@@ -171,7 +171,7 @@ final class JSONTokenizer {
         let count = utf8.count
         try ensure(count)
         let matches = end - position >= count && (0..<count).allSatisfy { buffer[position + $0] == utf8[$0] }
-        guard matches else { throw expected("a value", at: position) }
+        guard matches else { throw expected("a value") }
         position += count
         afterValue()
     }
@@ -188,7 +188,7 @@ final class JSONTokenizer {
                 || byte == UInt8(ascii: "E")
             guard isNumberByte else { break }
             guard scratch.count < limits.maxStringBytes else {
-                throw malformed(tokenLine, tokenColumn, "a number longer than \(limits.maxStringBytes) bytes")
+                throw malformed(tokenLine, tokenColumn, "a number longer than \(limits.maxStringBytes) bytes (limit maxJSONStringBytes)")
             }
             scratch.append(byte)
             position += 1
@@ -233,12 +233,17 @@ final class JSONTokenizer {
         .malformedJSON(file: displayName, line: line, column: column, reason: reason)
     }
 
-    private func expected(_ what: String, at offset: Int) -> IngestError {
-        malformed(line, column(of: offset), "expected \(what), found \(describe(offset))")
+    private func expected(_ what: String) -> IngestError {
+        let found = describeCurrent()
+        return malformed(line, column(of: position), "expected \(what), found \(found)")
     }
 
-    private func describe(_ offset: Int) -> String {
-        CSVText.describeCharacter(at: buffer + offset, available: end - offset)
+    /// The character at `position`, whole even when the window ends inside it (found by FuzzJSON: the
+    /// message named "byte 0xDE" or "U+07AC" depending on where the chunk ended). Filling may move the
+    /// window, so `position` and the column are read only afterwards.
+    private func describeCurrent() -> String {
+        _ = try? ensure(4)
+        return CSVText.describeCharacter(at: buffer + position, available: end - position)
     }
 
     // MARK: - Buffer

@@ -28,7 +28,7 @@ struct XMLPreflightScanner {
             case .tooManyAttributes(let limit):
                 return .refusedXML(
                     file: file, line: line, column: column,
-                    reason: "a start tag has more than \(limit) attributes")
+                    reason: "a start tag has more than \(limit) attributes (limit maxXMLAttributes)")
             }
         }
     }

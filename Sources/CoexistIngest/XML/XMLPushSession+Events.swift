@@ -20,7 +20,7 @@ extension XMLPushSession {
         textBytes = 0
         sawElement = true
         guard depth <= limits.maxDepth else {
-            return refuse("elements are nested deeper than \(limits.maxDepth) levels", at: position)
+            return refuse("elements are nested deeper than \(limits.maxDepth) levels (limit maxXMLDepth)", at: position)
         }
         let name = String(cString: localName)
         let namespace = namespaceURI.map { String(cString: $0) }
@@ -37,7 +37,7 @@ extension XMLPushSession {
             let raw = UnsafeBufferPointer(start: start, count: max(0, end - start))
             guard let value = decodeAttributeValue(raw) else {
                 let reason =
-                    "attribute \(String(cString: key)) of <\(name)> is longer than \(limits.maxAttributeBytes) bytes"
+                    "attribute \(String(cString: key)) of <\(name)> is longer than \(limits.maxAttributeBytes) bytes (limit maxXMLAttributeBytes)"
                 return refuse(reason, at: position)
             }
             let keyString = String(cString: key)
@@ -75,7 +75,7 @@ extension XMLPushSession {
         guard failure == nil else { return }
         textBytes += text.count
         guard textBytes <= limits.maxTextBytes else {
-            return refuse("a text node is longer than \(limits.maxTextBytes) bytes", at: currentPosition())
+            return refuse("a text node is longer than \(limits.maxTextBytes) bytes (limit maxXMLTextBytes)", at: currentPosition())
         }
         do {
             try handler.characters(String(decoding: text, as: UTF8.self))

@@ -25,6 +25,8 @@ struct NightlyReconcile {
     let quiet: Bool
     let verbose: Bool
     let store: StoreOption
+    /// `--limit` options, applied over the configuration's limits.
+    let limits: LimitArguments
 
     func run() throws {
         let token = newRunToken()
@@ -35,7 +37,7 @@ struct NightlyReconcile {
         let startedAt = Date()
         ProgressLine.start(quiet: quiet)
         defer { ProgressLine.stop() }
-        var currentSet = try loadExportSet(current, asOf: asOf, logger: logger)
+        var currentSet = try loadExportSet(current, asOf: asOf, limits: limits.applied(to: file.ingest.limits), logger: logger)
         let currentAsOf = currentSet.asOf ?? calendarDay(of: startedAt)
         currentSet.asOf = currentAsOf
         let inputsKey = StoreSession.inputsKey(currentSet.inputs)

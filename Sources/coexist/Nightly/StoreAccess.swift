@@ -78,9 +78,11 @@ extension ConfigurationFile {
 }
 
 /// Reads an export set; an unreadable file is exit 2, and nothing is stored.
-func loadExportSet(_ paths: [String], asOf: ISODate?, logger: Logger) throws(CommandFailure) -> Snapshot {
+func loadExportSet(_ paths: [String], asOf: ISODate?, limits: IngestLimits, logger: Logger) throws(CommandFailure) -> Snapshot {
+    var options = IngestOptions()
+    options.limits = limits
     do {
-        return try ExportSetLoader(logger: logger).load(paths, asOf: asOf)
+        return try ExportSetLoader(logger: logger, options: options).load(paths, asOf: asOf)
     } catch {
         throw CommandFailure(status: .invalidInput, message: "\(error.description)\nnothing was stored; the store is unchanged")
     }

@@ -49,11 +49,13 @@ struct PreflightCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOption
 
+    @OptionGroup var limits: LimitArguments
+
     func run() throws {
         let logger = StderrLogHandler.logger(verbose: false, quiet: json)
         let file = try ConfigurationFile.resolve(option: config)
         let opened = try store.open(.write, logger: logger)
-        let snapshot = try loadExportSet(paths, asOf: asOf?.date, logger: logger)
+        let snapshot = try loadExportSet(paths, asOf: asOf?.date, limits: limits.applied(to: file.ingest.limits), logger: logger)
         guard let id = PreflightCommand.find(tenant, in: snapshot) else {
             throw CommandFailure(
                 status: .invalidInput,

@@ -102,7 +102,8 @@ struct Reconcile: ParsableCommand {
             // Without --baseline: every tenant against its recorded baseline (see NightlyReconcile).
             return try NightlyReconcile(
                 current: current, out: out, failOn: failOn, asOf: (currentAsOf ?? asOf)?.date, partnerIDs: Set(partnerIDs.map(\.id)),
-                config: config, allowStale: allowStale, allowIncomplete: allowIncomplete, quiet: quiet, verbose: verbose, store: store
+                config: config, allowStale: allowStale, allowIncomplete: allowIncomplete, quiet: quiet, verbose: verbose, store: store,
+                limits: ingest.limits
             ).run()
         }
         let logger = StderrLogHandler.logger(verbose: verbose, quiet: quiet)
