@@ -25,6 +25,8 @@ struct FileContent {
     var columns: [ColumnUse] = []
     /// Every record read, decoded or rejected (what ``IngestLimits/maxRecords`` counts).
     private(set) var recordsRead = 0
+    /// Offer ids and names read so far, each kept once (interned).
+    private var names: Set<String> = []
     /// Graph owner tenants without an MPN id, noticed once each.
     private var unmappedOwners: Set<TenantID> = []
 
@@ -79,7 +81,11 @@ struct FileContent {
                         "\(file): partner tenant \(owner) created subscriptions here but is not in the configuration's "
                             + "partnerTenants: their reseller is unknown")
                 }
-                subscriptions.append(subscription)
+                var shared = subscription
+                // A file names a few dozen offers for millions of subscriptions: one copy of each name.
+                if let offerId = shared.offerId { shared.offerId = names.insert(offerId).memberAfterInsert }
+                if let offerName = shared.offerName { shared.offerName = names.insert(offerName).memberAfterInsert }
+                subscriptions.append(shared)
             case .customerLicenses:
                 let tenant = try decoder.tenant(raw)
                 note(tenant)
