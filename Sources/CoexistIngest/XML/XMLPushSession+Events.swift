@@ -22,13 +22,14 @@ extension XMLPushSession {
         guard depth <= limits.maxDepth else {
             return refuse("elements are nested deeper than \(limits.maxDepth) levels (limit maxXMLDepth)", at: position)
         }
-        let name = String(cString: localName)
+        let name = interned(localName)
         let namespace = namespaceURI.map { String(cString: $0) }
         if let namespace, Self.xincludeNamespaces.contains(namespace) {
             return refuse("XInclude is not supported (element <\(name)> in \(namespace))", at: position)
         }
 
         var values: [String: String] = [:]
+        values.reserveCapacity(attributeCount)
         var namespacedKeys: Set<String> = []
         for index in 0..<(attributes == nil ? 0 : attributeCount) {
             // Safe: libxml2 passes 5 pointers per attribute; the loop is empty when the array is nil.
@@ -40,7 +41,7 @@ extension XMLPushSession {
                     "attribute \(String(cString: key)) of <\(name)> is longer than \(limits.maxAttributeBytes) bytes (limit maxXMLAttributeBytes)"
                 return refuse(reason, at: position)
             }
-            let keyString = String(cString: key)
+            let keyString = interned(key)
             let isNamespaced = fields[2] != nil
             if values[keyString] == nil {
                 values[keyString] = value

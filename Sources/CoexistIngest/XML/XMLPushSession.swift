@@ -1,5 +1,11 @@
 import CLibXML2
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One document being parsed: owns the libxml2 push parser and the state its SAX callbacks share.
 ///
 /// Bytes pass three checks in order: ``XMLPrologGate`` (byte order mark, declared encoding), then
@@ -23,6 +29,9 @@ final class XMLPushSession {
     private var finishing = false
 
     private var parser: xmlParserCtxtPtr?
+    /// Element and attribute names by libxml2's pointer: its parser interns names, so a document of
+    /// millions of elements repeats a few dozen pointers. Each hit is checked against the bytes.
+    private var names: [UnsafeRawPointer: String] = [:]
     private var prolog = XMLPrologGate()
     private var scanner: XMLPreflightScanner
 
@@ -186,5 +195,21 @@ final class XMLPushSession {
             if lineStart.pointee & 0xC0 != 0x80 { column += 1 }
         }
         return (line, column)
+    }
+
+    /// The name at `pointer` as a String, made once per distinct name.
+    func interned(_ pointer: UnsafePointer<xmlChar>) -> String {
+        let key = UnsafeRawPointer(pointer)
+        if let known = names[key],
+            known.utf8.withContiguousStorageIfAvailable({ bytes in
+                strlen(key.assumingMemoryBound(to: CChar.self)) == bytes.count
+                    && (bytes.isEmpty || memcmp(key, bytes.baseAddress!, bytes.count) == 0)
+            }) == true
+        {
+            return known
+        }
+        let made = String(cString: pointer)
+        names[key] = made
+        return made
     }
 }
