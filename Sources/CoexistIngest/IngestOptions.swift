@@ -15,6 +15,9 @@ public struct IngestOptions: Sendable {
 
     public init() {}
 
+    /// Only caps, with the built-in formats.
+    public init(limits: IngestLimits) { self.limits = limits }
+
     /// Adds a mapping file (`--mapping`); it is tried before the built-in formats.
     public mutating func addMapping(path: String) throws(IngestError) {
         mappings.append(try Layout.load(path: path, displayName: path))

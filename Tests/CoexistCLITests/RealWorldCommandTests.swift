@@ -50,6 +50,33 @@ struct RealWorldCommandTests {
             formats == ["partner-center-api-json", "partner-center-csv", "graph-directory-subscriptions-json", "graph-subscribedskus-json"])
     }
 
+    @Test("the nightly form and import read a user mapping's layout too; without --mapping the file is refused")
+    func nightlyWithMapping() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("coexist.sqlite").path
+        let export = "\(Self.fixtures)/mapping/acme-abrechnung.csv"
+        let mapping = ["--mapping", "\(Self.fixtures)/mapping/acme-abrechnung.mapping.json"]
+
+        let refused = try CLIRunner.run(["import", "--store", store, "--as-of", "2026-11-01", export])
+        #expect(refused.status == 2, "a layout coexist does not know: \(refused.stderr)")
+
+        let imported = try CLIRunner.run(["import", "--store", store, "--as-of", "2026-11-01", export] + mapping)
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let night = try CLIRunner.run(
+            ["reconcile", "--current", export, "--store", store, "--current-as-of", "2026-11-25", "--out", "-"] + mapping)
+        // 5: the file has no relationships, so the rules that need them are not evaluated (exit 5, not 2).
+        #expect(night.status == 5, "\(night.stderr)")
+        let report = try object(night.stdout)
+        let inputs = try #require(report["inputs"] as? [[String: Any]])
+        #expect(inputs.map { $0["format"] as? String } == ["acme-abrechnung-csv", "acme-abrechnung-csv"], "\(inputs)")
+        #expect(inputs.map { $0["records"] as? Int } == [3, 3])
+        let counts = try #require((report["summary"] as? [String: Any])?["subscriptions"] as? [String: Any])
+        #expect((counts["current"] as? Int ?? 0) > 0)
+        #expect(counts["added"] as? Int == 0 && counts["removed"] as? Int == 0, "the same file against its own baseline: \(counts)")
+    }
+
     @Test("validate --json names every real-world format, its kind and records")
     func validateFormats() throws {
         let result = try CLIRunner.run([

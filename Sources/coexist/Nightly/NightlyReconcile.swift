@@ -25,8 +25,8 @@ struct NightlyReconcile {
     let quiet: Bool
     let verbose: Bool
     let store: StoreOption
-    /// `--limit` options, applied over the configuration's limits.
-    let limits: LimitArguments
+    /// `--mapping`, `--language`, `--offer-catalogue`, `--tenant` and `--limit`, over the configuration's.
+    let ingest: IngestArguments
 
     func run() throws {
         let token = newRunToken()
@@ -37,7 +37,7 @@ struct NightlyReconcile {
         let startedAt = Date()
         ProgressLine.start(quiet: quiet)
         defer { ProgressLine.stop() }
-        var currentSet = try loadExportSet(current, asOf: asOf, limits: limits.applied(to: file.ingest.limits), logger: logger)
+        var currentSet = try loadExportSet(current, asOf: asOf, options: try ingest.options(file.ingest), logger: logger)
         let currentAsOf = currentSet.asOf ?? calendarDay(of: startedAt)
         currentSet.asOf = currentAsOf
         let inputsKey = StoreSession.inputsKey(currentSet.inputs)

@@ -78,9 +78,7 @@ extension ConfigurationFile {
 }
 
 /// Reads an export set; an unreadable file is exit 2, and nothing is stored.
-func loadExportSet(_ paths: [String], asOf: ISODate?, limits: IngestLimits, logger: Logger) throws(CommandFailure) -> Snapshot {
-    var options = IngestOptions()
-    options.limits = limits
+func loadExportSet(_ paths: [String], asOf: ISODate?, options: IngestOptions, logger: Logger) throws(CommandFailure) -> Snapshot {
     do {
         return try ExportSetLoader(logger: logger, options: options).load(paths, asOf: asOf)
     } catch {

@@ -32,7 +32,7 @@ struct Import: ParsableCommand {
 
     @OptionGroup var store: StoreOption
 
-    @OptionGroup var limits: LimitArguments
+    @OptionGroup(title: "Reading real-world exports") var ingest: IngestArguments
 
     @Flag(name: .shortAndLong, help: "Print only errors.")
     var quiet = false
@@ -43,11 +43,11 @@ struct Import: ParsableCommand {
     func run() throws {
         let logger = StderrLogHandler.logger(verbose: verbose, quiet: quiet)
         let opened = try store.open(.write, logger: logger)
-        // Import has no --config: the limits of $COEXIST_CONFIG, then --limit.
+        // Import has no --config: the ingest settings of $COEXIST_CONFIG, then the options.
         let file = try ConfigurationFile.resolve(option: nil)
         ProgressLine.start(quiet: quiet)
         defer { ProgressLine.stop() }
-        let snapshot = try loadExportSet(paths, asOf: asOf?.date, limits: limits.applied(to: file.ingest.limits), logger: logger)
+        let snapshot = try loadExportSet(paths, asOf: asOf?.date, options: try ingest.options(file.ingest), logger: logger)
         let now = Date()
         let effectiveAsOf = snapshot.asOf ?? calendarDay(of: now)
         let progress = ProgressLine.counter("storing records")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoexistIngest
 import CoexistModel
 import CoexistReports
 import CoexistRules
@@ -49,13 +50,15 @@ struct PreflightCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOption
 
+    // Not IngestArguments: its --tenant (of per-customer exports) would clash with the tenant checked here.
     @OptionGroup var limits: LimitArguments
 
     func run() throws {
         let logger = StderrLogHandler.logger(verbose: false, quiet: json)
         let file = try ConfigurationFile.resolve(option: config)
         let opened = try store.open(.write, logger: logger)
-        let snapshot = try loadExportSet(paths, asOf: asOf?.date, limits: limits.applied(to: file.ingest.limits), logger: logger)
+        let snapshot = try loadExportSet(
+            paths, asOf: asOf?.date, options: IngestOptions(limits: limits.applied(to: file.ingest.limits)), logger: logger)
         guard let id = PreflightCommand.find(tenant, in: snapshot) else {
             throw CommandFailure(
                 status: .invalidInput,

@@ -103,7 +103,7 @@ struct Reconcile: ParsableCommand {
             return try NightlyReconcile(
                 current: current, out: out, failOn: failOn, asOf: (currentAsOf ?? asOf)?.date, partnerIDs: Set(partnerIDs.map(\.id)),
                 config: config, allowStale: allowStale, allowIncomplete: allowIncomplete, quiet: quiet, verbose: verbose, store: store,
-                limits: ingest.limits
+                ingest: ingest
             ).run()
         }
         let logger = StderrLogHandler.logger(verbose: verbose, quiet: quiet)
