@@ -31,11 +31,21 @@ enum TerminalSummary {
                 Terminal.out("  not evaluated for \(result.name(of: tenant)): \(evaluation.id): \(reason)")
             }
         }
-        let serious = result.run.findings.filter { $0.severity >= .warning }.sorted { $0.severity > $1.severity }
+        // Accepted findings (nightly form) no longer fail the run: counted, not listed. New ones first.
+        let noted = result.run.findings.indices.map { (finding: result.run.findings[$0], note: result.nightlyNote(at: $0)) }
+        let accepted = noted.filter { $0.note?.accepted != nil }.count
+        if accepted > 0 {
+            Terminal.out("  accepted   \(accepted) finding(s) accepted by finance: listed in the reports, not failing the run")
+        }
+        let serious = noted.filter { $0.finding.severity >= .warning && $0.note?.accepted == nil }.sorted { lhs, rhs in
+            let (leftNew, rightNew) = (lhs.note?.newSinceLastRun == true, rhs.note?.newSinceLastRun == true)
+            return leftNew != rightNew ? leftNew : lhs.finding.severity > rhs.finding.severity
+        }
         if !serious.isEmpty {
             Terminal.out("")
-            for finding in serious.prefix(12) {
-                Terminal.out("  \(finding.severity == .error ? "✗" : "!") \(finding.rule): \(finding.message)")
+            for (finding, note) in serious.prefix(12) {
+                let new = note?.newSinceLastRun == true ? " (new)" : ""
+                Terminal.out("  \(finding.severity == .error ? "✗" : "!") \(finding.rule)\(new): \(finding.message)")
             }
             if serious.count > 12 { Terminal.out("  … \(serious.count - 12) more in findings.csv") }
         }

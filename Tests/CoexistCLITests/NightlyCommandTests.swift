@@ -104,6 +104,9 @@ struct NightlyCommandTests {
             "reconcile", "--current", work.path("monthly"), "--current-as-of", "2026-11-02", "--out", work.path("r2"),
         ])
         #expect(passing.status == 0, "the only error is accepted: \(passing.stdout)")
+        #expect(passing.stdout.contains("accepted   1 finding(s) accepted by finance"), "\(passing.stdout)")
+        #expect(!passing.stdout.contains("✗ preexisting-changed"), "an accepted finding is not listed as failing: \(passing.stdout)")
+        #expect(failing.stdout.contains("✗ preexisting-changed (new):"), "the first night's finding is new: \(failing.stdout)")
         let finding = try #require(
             (try work.json("r2/report.json")["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "preexisting-changed" })
         let acceptance = try #require(finding["accepted"] as? [String: Any])
