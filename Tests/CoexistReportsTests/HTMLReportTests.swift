@@ -57,6 +57,45 @@ struct HTMLReportTests {
         #expect(html.contains("<nav id=\"filters\" class=\"filters\" hidden"), "filters appear only when the script runs")
     }
 
+    @Test("a nightly run marks findings new, accepted (by whom, why) or with an expired acceptance")
+    func nightlyMarksOnFindings() throws {
+        var result = sampleResult()
+        let count = result.run.findings.count
+        try #require(count >= 3)
+        var notes = (0..<count).map { _ in
+            NightlyNotes.FindingNote(newSinceLastRun: false, firstSeenRun: 1, accepted: nil, acceptanceExpired: false)
+        }
+        notes[0].newSinceLastRun = true
+        notes[1].accepted = NightlyNotes.Acceptance(by: "Petra <finance>", at: "2026-11-02", reason: "ticket 42")
+        notes[2].acceptanceExpired = true
+        result.annotate(NightlyNotes(store: "s", run: 2, previousRun: 1, inputsUnchangedSinceRun: nil, baselines: [], findings: notes))
+        let html = HTMLReport.render(result)
+        #expect(html.components(separatedBy: "new since the last run</span>").count - 1 == 1)
+        #expect(html.contains("accepted by Petra &lt;finance&gt;: ticket 42"), "escaped, with the reason")
+        #expect(html.components(separatedBy: "acceptance expired: the values changed").count - 1 == 1)
+        #expect(!HTMLReport.render(sampleResult()).contains("new since the last run"), "no marks outside the nightly form")
+    }
+
+    @Test("a tenant a rule could not be evaluated for says so in its section")
+    func perTenantNotEvaluated() throws {
+        let result = sampleResult()
+        let tenant = try #require(result.tenantIDs.first)
+        var evaluations = result.run.evaluations
+        let index = try #require(evaluations.firstIndex { $0.evaluated })
+        evaluations[index].notEvaluatedTenants = [tenant: "the SKU of \"X\" is unknown"]
+        let changed = ReconcileResult(
+            toolVersion: result.toolVersion, generatedAt: result.generatedAt, baselineAsOf: result.baselineAsOf,
+            currentAsOf: result.currentAsOf, inputs: result.inputs, tenants: result.tenants, exportingPartners: result.exportingPartners,
+            run: RuleRun(findings: result.run.findings, evaluations: evaluations), diff: result.diff, model: result.model,
+            costs: result.costs, failOn: result.failOn, nothingAudited: false)
+        let html = HTMLReport.render(changed)
+        #expect(
+            html.contains(
+                "Not evaluated for this tenant: <code class=\"rule\">\(evaluations[index].id)</code> (\(evaluations[index].severity)): "
+                    + "the SKU of &quot;X&quot; is unknown"))
+        #expect(!HTMLReport.render(result).contains("Not evaluated for this tenant"))
+    }
+
     @Test func moneyTotalsPerCurrencyMatchTheJSON() {
         let html = HTMLReport.render(sampleResult())
         #expect(html.contains("<td class=\"num\"><b>+110.00 EUR</b></td>"))

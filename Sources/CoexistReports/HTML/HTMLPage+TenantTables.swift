@@ -28,7 +28,7 @@ extension HTMLPage {
                 "<tr class=\"finding\" data-t=\"\(tenantKey)\" data-s=\"\(finding.severity)\" data-r=\"\(escape(finding.rule))\" "
                 + "data-c=\"\(channels)\"><td data-v=\"\(rank)\"><span class=\"sev \(finding.severity)\">\(finding.severity)</span></td>"
                 + "<td><code class=\"rule\">\(escape(finding.rule))</code></td><td class=\"subject\">\(subject(finding, record))</td>"
-                + "<td class=\"message\">\(escape(finding.message))</td><td>\(beforeAfter(finding.before, finding.after))</td>"
+                + "<td class=\"message\">\(escape(finding.message))\(marks(finding))</td><td>\(beforeAfter(finding.before, finding.after))</td>"
                 + "<td class=\"evidence\">\(evidence(finding.source, finding.baselineSource))</td></tr>\n"
         }
         html += "</tbody></table></div>\n"
@@ -221,6 +221,19 @@ extension HTMLPage {
     }
 
     /// `file:line` of the current side, then of the baseline.
+    /// What the store says of a finding in a nightly run: new since the last run, accepted by finance
+    /// (and by whom), or an acceptance that no longer holds because the values changed.
+    func marks(_ finding: Finding) -> String {
+        guard let note = notes[finding] else { return "" }
+        var marks: [String] = []
+        if note.newSinceLastRun { marks.append("<span class=\"tag\">new since the last run</span>") }
+        if let accepted = note.accepted {
+            marks.append("<span class=\"tag\">accepted by \(escape(accepted.by)): \(escape(accepted.reason))</span>")
+        }
+        if note.acceptanceExpired { marks.append("<span class=\"tag changed\">acceptance expired: the values changed</span>") }
+        return marks.isEmpty ? "" : "<br>" + marks.joined(separator: " ")
+    }
+
     func evidence(_ current: Provenance?, _ baseline: Provenance?) -> String {
         var parts: [String] = []
         // <wbr> after each '/' lets a long path wrap at its directories, not inside a name.

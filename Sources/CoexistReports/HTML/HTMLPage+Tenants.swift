@@ -46,6 +46,8 @@ extension HTMLPage {
     /// A tenant gets a section when it has something to list.
     func hasSection(_ tenant: TenantID) -> Bool {
         if listsUnchanged || !(findings[tenant] ?? []).isEmpty { return true }
+        // A tenant some rule could not be evaluated for says so in its section.
+        if result.run.evaluations.contains(where: { $0.notEvaluatedTenants[tenant] != nil }) { return true }
         return (result.model.subscriptionsByTenant[tenant] ?? []).contains { changes[$0] != nil }
     }
 
@@ -148,6 +150,12 @@ extension HTMLPage {
         if severities.isEmpty { html += "<span class=\"sev ok\">no findings</span>" }
         for (currency, net) in netPerCurrency(tenant) { html += "<span class=\"tag\">\(money(net, currency)) / month</span>" }
         html += "</div>\n"
+        for evaluation in result.run.evaluations {
+            guard let reason = evaluation.notEvaluatedTenants[tenant] else { continue }
+            html +=
+                "<p class=\"note\">Not evaluated for this tenant: <code class=\"rule\">\(escape(evaluation.id))</code> "
+                + "(\(evaluation.severity)): \(escape(reason))</p>\n"
+        }
         let found = findings[tenant] ?? []
         if !found.isEmpty { findingsTable(found, tenantKey: key, into: &html) }
         let unlisted = severities.values.reduce(0, +) - found.count

@@ -111,6 +111,8 @@ struct HTMLPage {
     /// The findings the page lists, per tenant (nil: not tied to a tenant), in report order.
     let findings: [TenantID?: [Finding]]
     let findingsListed: Int
+    /// The store's note of each finding (nightly form): new since the last run, accepted.
+    let notes: [Finding: NightlyNotes.FindingNote]
     /// The findings about each subscription, and about each relationship (tenant, partner).
     let findingsBySubscription: [SubscriptionID: [Finding]]
     let findingsByPartner: [TenantID: [PartnerID: [Finding]]]
@@ -145,6 +147,9 @@ struct HTMLPage {
             }.map(\.element)
         }
         findingsListed = listed.count
+        notes = Dictionary(
+            result.run.findings.indices.compactMap { index in result.nightlyNote(at: index).map { (result.run.findings[index], $0) } },
+            uniquingKeysWith: { first, _ in first })
         var bySubscription: [SubscriptionID: [Finding]] = [:]
         var byPartner: [TenantID: [PartnerID: [Finding]]] = [:]
         for finding in result.run.findings {

@@ -19,6 +19,11 @@ public struct RuleRun: Sendable {
     public let evaluations: [RuleEvaluation]
     /// The wall time each rule took (rule id → duration), for `--verbose`; the work beside the rules as "diff".
     public var durations: [(id: String, duration: Duration)] = []
+
+    public init(findings: [Finding], evaluations: [RuleEvaluation]) {
+        self.findings = findings
+        self.evaluations = evaluations
+    }
 }
 
 /// Runs the rules in order and applies the configuration.
