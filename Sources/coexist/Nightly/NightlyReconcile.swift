@@ -102,6 +102,8 @@ struct NightlyReconcile {
             TerminalSummary.print(result, reportDirectory: out)
             NightlySummary.print(result)
         }
+        // The process ends now: freeing millions of records one by one would only delay it.
+        RunResources.keepUntilExit(currentSet, result)
         let status = exitStatus(result.status)
         if status != .success { throw CommandOutcome(status: status) }
     }
