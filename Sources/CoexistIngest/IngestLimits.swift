@@ -12,7 +12,10 @@ public struct IngestLimits: Sendable, Equatable {
     /// CSV: the longest record, in bytes from its first to its last field.
     public var maxRecordBytes = 8 << 20
     /// Every format: the most records in one export set (all files and kinds together, rejected ones too).
-    public var maxRecords = 10_000_000
+    /// About 2.3 times the largest set measured (docs/performance.md: 1M subscriptions, 2.15M records
+    /// with their licenses and relationships, took 4.8 GB for both sides); a gigabyte of record-shaped
+    /// garbage stops here instead of filling memory with rejected records.
+    public var maxRecords = 5_000_000
     /// XML: the deepest element nesting (the root element is depth 1).
     public var maxXMLDepth = 64
     /// XML: the longest attribute value, in UTF-8 bytes after decoding.
