@@ -24,8 +24,6 @@ final class CanonicalXMLHandler: XMLEventHandler {
     private let decoder: RecordDecoder
     private let recordsLeft: Int
     private var records = 0
-    /// The elements that are records (tenants are not: they group them).
-    private static let recordElements: Set<String> = ["user", "relationship", "subscription", "license"]
 
     init(file: String, decoder: RecordDecoder = RecordDecoder(), recordsLeft: Int = .max) {
         self.decoder = decoder
@@ -42,17 +40,11 @@ final class CanonicalXMLHandler: XMLEventHandler {
             try readRoot(attributes, line: line, column: column)
             return
         }
-        if Self.recordElements.contains(name) {
-            records += 1
-            if records > recordsLeft {
-                throw IngestError.refusedXML(
-                    file: content.file, line: line, column: column, reason: IngestLimits.tooManyRecords(left: recordsLeft))
-            }
-        }
         switch name {
         case "partnerUsers":
             content.declare(.partnerUsers)
         case "user":
+            try countRecord(line: line, column: column)
             user = record(attributes, source: source, column: column, renames: ["upn": .userPrincipalName])
             roles = []
         case "role", "offerName":
@@ -73,10 +65,12 @@ final class CanonicalXMLHandler: XMLEventHandler {
                 tenant = (raw, nil)
             }
         case "relationship":
+            try countRecord(line: line, column: column)
             var raw = record(attributes, source: source, column: column, renames: ["type": .relationship])
             guard inheritTenant(into: &raw) else { return }
             content.add(raw, as: .relationships)
         case "subscription":
+            try countRecord(line: line, column: column)
             subscription = record(attributes, source: source, column: column, renames: ["id": .subscriptionId])
             // In the XML format advisors are child elements: no element means no advisor, a known value.
             subscription?.set(.advisorPartnerIds, "", at: column)
@@ -86,6 +80,7 @@ final class CanonicalXMLHandler: XMLEventHandler {
             let kind = attributes["role"].map { AdvisorKind(parsing: $0)?.canonicalName ?? $0 } ?? "POR"
             advisorEntries.append("\(kind):\(partner)")
         case "license":
+            try countRecord(line: line, column: column)
             var raw = record(
                 attributes, source: source, column: column,
                 renames: ["total": .totalLicenses, "assigned": .assignedLicenses])
@@ -95,6 +90,14 @@ final class CanonicalXMLHandler: XMLEventHandler {
             if unknownElements.insert(name).inserted {
                 content.notices.append("\(content.file):\(line): ignoring element <\(name)> that coexist does not know")
             }
+        }
+    }
+
+    /// Counts one record element (tenants are not records: they group them) against the export set's limit.
+    private func countRecord(line: Int, column: Int) throws(IngestError) {
+        records += 1
+        if records > recordsLeft {
+            throw .refusedXML(file: content.file, line: line, column: column, reason: IngestLimits.tooManyRecords(left: recordsLeft))
         }
     }
 
