@@ -97,6 +97,7 @@ public struct IngestLimits: Sendable, Equatable {
 
     /// The message of a file that holds more records than the export set may: `left` were left for it.
     static func tooManyRecords(left: Int) -> String {
-        "more records than the export set may hold (limit maxRecords; \(left) were left for this file after the earlier ones)"
+        "more records than the export set may hold (limit maxRecords; \(left) were left for this file after the earlier ones; "
+            + "a larger export raises it with --limit maxRecords=N or the configuration's \"limits\")"
     }
 }
