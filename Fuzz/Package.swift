@@ -11,14 +11,16 @@ let package = Package(
     name: "coexist-fuzz",
     dependencies: [.package(name: "coexist", path: "..")],
     targets: [
+        // libFuzzer's driver, shared by the targets.
+        .target(name: "FuzzSupport"),
         .executableTarget(
-            name: "FuzzCSV", dependencies: [.product(name: "CoexistKit", package: "coexist")], swiftSettings: fuzzFlags),
+            name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "CoexistKit", package: "coexist")], swiftSettings: fuzzFlags),
         .executableTarget(
-            name: "FuzzXML", dependencies: [.product(name: "CoexistKit", package: "coexist")], swiftSettings: fuzzFlags),
+            name: "FuzzXML", dependencies: ["FuzzSupport", .product(name: "CoexistKit", package: "coexist")], swiftSettings: fuzzFlags),
         // Also drives internal JSON types through @testable (scripts/fuzz builds with -enable-testing).
         .executableTarget(
             name: "FuzzJSON",
-            dependencies: [.product(name: "CoexistKit", package: "coexist")],
+            dependencies: ["FuzzSupport", .product(name: "CoexistKit", package: "coexist")],
             swiftSettings: fuzzFlags),
     ]
 )

@@ -1,4 +1,5 @@
 import CoexistIngest
+import FuzzSupport
 
 /// libFuzzer entry: any bytes either parse as CSV or fail with one IngestError — never a crash or hang.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -19,16 +20,8 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's entry point as `<Target>_main`; hand control to libFuzzer's driver from it.
 @_cdecl("FuzzCSV_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzCSV)
+    runFuzzer(argc, argv, fuzzCSV)
 }

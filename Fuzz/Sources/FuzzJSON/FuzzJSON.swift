@@ -2,6 +2,7 @@
 // -enable-testing, so the fuzzer drives the streaming readers directly, at chunk sizes it chooses.
 @testable import CoexistIngest
 import Foundation
+import FuzzSupport
 
 /// Stops the fuzzer with a message (a precondition's message is lost in an optimized build).
 private func require(_ condition: Bool, _ message: @autoclosure () -> String) {
@@ -73,16 +74,8 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's entry point as `<Target>_main`; hand control to libFuzzer's driver from it.
 @_cdecl("FuzzJSON_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzJSON)
+    runFuzzer(argc, argv, fuzzJSON)
 }

@@ -1,4 +1,5 @@
 import CoexistIngest
+import FuzzSupport
 
 /// Counts events so the optimizer cannot drop the callbacks.
 final class CountingHandler: XMLEventHandler {
@@ -26,16 +27,8 @@ public func fuzzXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's entry point as `<Target>_main`; hand control to libFuzzer's driver from it.
 @_cdecl("FuzzXML_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzXML)
+    runFuzzer(argc, argv, fuzzXML)
 }
