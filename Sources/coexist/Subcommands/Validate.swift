@@ -37,7 +37,10 @@ struct Validate: ParsableCommand {
             } ?? ConfigurationFile()
         let options = try ingest.options(file.ingest)
         let results: [Result<FileReport, IngestError>]
+        // The progress line is on stderr, so `--json` on stdout stays clean; a pipe shows none.
+        ProgressLine.start(quiet: false)
         do {
+            defer { ProgressLine.stop() }
             results = try ExportSetLoader(logger: logger, options: options).inspect(paths)
         } catch {
             throw CommandFailure(status: .invalidInput, message: error.description)
