@@ -101,3 +101,19 @@ public struct IngestLimits: Sendable, Equatable {
             + "a larger export raises it with --limit maxRecords=N or the configuration's \"limits\")"
     }
 }
+
+/// What is left of ``IngestLimits/maxRecords`` for one XML file, counted as its records start.
+struct XMLRecordBudget {
+    let left: Int
+    private var counted = 0
+
+    init(left: Int) { self.left = left }
+
+    /// Counts a record starting at `line`:`column`; one more than is left refuses the file there.
+    mutating func count(file: String, line: Int, column: Int) throws(IngestError) {
+        counted += 1
+        if counted > left {
+            throw .refusedXML(file: file, line: line, column: column, reason: IngestLimits.tooManyRecords(left: left))
+        }
+    }
+}

@@ -22,12 +22,11 @@ final class CanonicalXMLHandler: XMLEventHandler {
     private var columnsByName: [String: CanonicalColumn?] = [:]
 
     private let decoder: RecordDecoder
-    private let recordsLeft: Int
-    private var records = 0
+    private var budget: XMLRecordBudget
 
     init(file: String, decoder: RecordDecoder = RecordDecoder(), recordsLeft: Int = .max) {
         self.decoder = decoder
-        self.recordsLeft = recordsLeft
+        self.budget = XMLRecordBudget(left: recordsLeft)
         content = FileContent(file: file, format: "canonical-xml", decoder: decoder)
     }
 
@@ -95,10 +94,7 @@ final class CanonicalXMLHandler: XMLEventHandler {
 
     /// Counts one record element (tenants are not records: they group them) against the export set's limit.
     private func countRecord(line: Int, column: Int) throws(IngestError) {
-        records += 1
-        if records > recordsLeft {
-            throw .refusedXML(file: content.file, line: line, column: column, reason: IngestLimits.tooManyRecords(left: recordsLeft))
-        }
+        try budget.count(file: content.file, line: line, column: column)
     }
 
     func endElement(_ name: String, namespaceURI: String?) throws {

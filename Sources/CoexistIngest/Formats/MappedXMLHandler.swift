@@ -28,12 +28,11 @@ final class MappedXMLHandler: XMLEventHandler {
     private var recordValues: [Int: RecordBuilder.SourceValue] = [:]
     private var recordLine: Int?
     private var captures: [Int: String] = [:]
-    private let recordsLeft: Int
-    private var records = 0
+    private var budget: XMLRecordBudget
 
     init(layout: Layout, file: String, context: IngestContext) {
         self.layout = layout
-        recordsLeft = context.recordsLeft
+        budget = XMLRecordBudget(left: context.recordsLeft)
         content = FileContent(file: file, format: layout.format, decoder: context.decoder)
         content.declare(layout.kind)
         let recordPath = layout.records.map { $0.lowercased() }
@@ -65,11 +64,7 @@ final class MappedXMLHandler: XMLEventHandler {
         if stack.isEmpty && name.lowercased() != recordPath.first { throw NotThisLayout(root: name) }
         stack.append(name.lowercased())
         if stack == recordPath {
-            records += 1
-            if records > recordsLeft {
-                throw IngestError.refusedXML(
-                    file: content.file, line: line, column: column, reason: IngestLimits.tooManyRecords(left: recordsLeft))
-            }
+            try budget.count(file: content.file, line: line, column: column)
             recordValues = [:]
             recordLine = line
         }
