@@ -1,5 +1,4 @@
 import CoexistModel
-import Dispatch
 
 extension ExportSetLoader {
     /// Loads the baseline and the current export set at the same time, one per core: the two sets are
@@ -7,18 +6,15 @@ extension ExportSetLoader {
     public func loadPair(
         baseline: [String], baselineAsOf: ISODate?, current: [String], currentAsOf: ISODate?
     ) throws(IngestError) -> (baseline: Snapshot, current: Snapshot) {
-        nonisolated(unsafe) var results: [Result<Snapshot, IngestError>?] = [nil, nil]
         let sides = [(baseline, baselineAsOf), (current, currentAsOf)]
-        // Each iteration writes only its own slot, so the unsynchronized array is safe.
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
+        let results = concurrentMap(2) { index -> Result<Snapshot, IngestError> in
             let (paths, asOf) = sides[index]
             do throws(IngestError) {
-                results[index] = .success(try load(paths, asOf: asOf))
+                return .success(try load(paths, asOf: asOf))
             } catch {
-                results[index] = .failure(error)
+                return .failure(error)
             }
         }
-        // Safe: concurrentPerform returns only after both iterations stored their result.
-        return (try results[0]!.get(), try results[1]!.get())
+        return (try results[0].get(), try results[1].get())
     }
 }
