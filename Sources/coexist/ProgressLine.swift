@@ -44,11 +44,8 @@ enum ProgressLine {
     /// Removes the line, before the summary is printed or an error reported.
     static func stop() {
         ReadProgress.uninstall()
-        lock.withLock {
-            if visible { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            visible = false
-            enabled = false
-        }
+        clearForMessage()
+        lock.withLock { enabled = false }
     }
 
     /// Clears the line so a log message starts at the left; the next update draws it again.

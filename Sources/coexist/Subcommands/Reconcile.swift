@@ -130,7 +130,7 @@ struct Reconcile: ParsableCommand {
             (baselineSet, currentSet) = try loader.loadPair(
                 baseline: baseline, baselineAsOf: (baselineAsOf ?? asOf)?.date, current: current, currentAsOf: (currentAsOf ?? asOf)?.date)
         } catch {
-            ProgressLine.stop()
+            // The deferred stop clears the line before the error is printed.
             throw CommandFailure(
                 status: .invalidInput, message: "\(error.description)\nno report was written; earlier reports are unchanged")
         }
