@@ -132,8 +132,14 @@ public struct PartnerUser: Hashable, Sendable {
 /// Reads numbers as canonical files write them: `25`, `25.0`, `-3`, `12.50`, Excel's `'25`.
 /// Thousands separators and exponents are refused (SPEC §4.1).
 public func parseCanonicalDecimal(_ raw: some StringProtocol) -> Decimal? {
+    parseCanonicalDecimal(utf8: Substring(raw).trimmingWhitespace().utf8)
+}
+
+/// ``parseCanonicalDecimal(_:)`` of text already trimmed, as UTF-8 bytes.
+@inlinable
+public func parseCanonicalDecimal<Bytes: Collection<UInt8>>(utf8 text: Bytes) -> Decimal? {
     // Hand-rolled: Decimal(string:locale:) with a Locale per call dominated CSV ingest.
-    var bytes = Substring(raw).trimmingWhitespace().utf8[...]
+    var bytes = text[...]
     if bytes.first == UInt8(ascii: "'") { bytes = bytes.dropFirst() }
     var negative = false
     if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {

@@ -43,7 +43,10 @@ struct CanonicalCSVReader {
     }
 
     /// Reads every record. Structural errors throw; bad values become problems in the content.
-    func read(_ reader: CSVReader, decoder: RecordDecoder = RecordDecoder()) throws(IngestError) -> FileContent {
+    /// `fastPath` false decodes every record through ``RecordDecoder`` (the tests compare the two).
+    func read(_ reader: CSVReader, decoder: RecordDecoder = RecordDecoder(), fastPath allowFast: Bool = true) throws(IngestError)
+        -> FileContent
+    {
         var content = FileContent(file: reader.displayName, format: "canonical-csv", decoder: decoder)
         content.language = language?.code
         content.columns = zip(reader.header, mapping).map { name, column in
@@ -63,9 +66,25 @@ struct CanonicalCSVReader {
         case .ambiguous, .none:
             return content
         }
+        var fast = allowFast && translator == nil ? fastPath() : nil
         var raw = RawRecord(source: Provenance(file: reader.displayName, line: 0))
         while let record = try reader.next() {
             if isRepeatedHeader(record, headerKeys) { continue }
+            if fast != nil {
+                let source = Provenance(file: reader.displayName, line: record.line)
+                switch fast!.kind {
+                case .subscriptions(let kind):
+                    if let subscription = fast!.path.subscription(record, source: source, in: content) {
+                        content.add(decoded: subscription, as: kind)
+                        continue
+                    }
+                case .licenses:
+                    if let license = fast!.path.license(record, source: source, in: content) {
+                        content.add(decoded: license)
+                        continue
+                    }
+                }
+            }
             raw.reset(source: Provenance(file: reader.displayName, line: record.line))
             for index in 0..<min(record.count, mapping.count) {
                 guard let column = mapping[index] else { continue }
@@ -104,6 +123,25 @@ struct CanonicalCSVReader {
             content.declare(ExportKind.subscriptions(of: defaultView))
         }
         return content
+    }
+
+    /// What ``CanonicalFastPath`` reads of this file, when it can read the file's rows.
+    private enum FastKind {
+        case subscriptions(ExportKind)
+        case licenses
+    }
+
+    private func fastPath() -> (path: CanonicalFastPath, kind: FastKind)? {
+        switch outcome {
+        case .subscriptions(let view, false):
+            guard let path = CanonicalFastPath(mapping: mapping, view: view), path.readsSubscriptions else { return nil }
+            return (path, .subscriptions(ExportKind.subscriptions(of: view)))
+        case .single(.customerLicenses):
+            guard let path = CanonicalFastPath(mapping: mapping, view: .partner), path.readsLicenses else { return nil }
+            return (path, .licenses)
+        default:
+            return nil
+        }
     }
 
     /// A header row repeated inside the data, as concatenated exports have.

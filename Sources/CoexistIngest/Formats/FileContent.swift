@@ -25,6 +25,8 @@ struct FileContent {
     var columns: [ColumnUse] = []
     /// Every record read, decoded or rejected (what ``IngestLimits/maxRecords`` counts).
     private(set) var recordsRead = 0
+    /// The records of them ``CanonicalFastPath`` decoded.
+    private(set) var recordsDecodedFast = 0
     /// Offer ids and names read so far, each kept once (interned).
     private var names: Set<String> = []
     /// Graph owner tenants without an MPN id, noticed once each.
@@ -58,6 +60,32 @@ struct FileContent {
         if let index = tenantIndex[id], tenants[index].name != nil, tenants[index].domain != nil { return id }
         note(try decoder.tenant(raw))
         return id
+    }
+
+    /// Whether the tenant is noted with everything a record could add: its name and domain, where the
+    /// file has those columns.
+    func knows(_ tenant: TenantID, name: Bool, domain: Bool) -> Bool {
+        guard let index = tenantIndex[tenant] else { return false }
+        return (!name || tenants[index].name != nil) && (!domain || tenants[index].domain != nil)
+    }
+
+    /// Adds a record ``CanonicalFastPath`` decoded: what ``add(_:as:)`` does for a record of a known
+    /// tenant whose values all parse.
+    mutating func add(decoded subscription: Subscription, as kind: ExportKind) {
+        declare(kind)
+        recordsRead += 1
+        recordsDecodedFast += 1
+        subscriptions.append(subscription)
+        kinds[kind, default: 0] += 1
+    }
+
+    /// Adds a license pool ``CanonicalFastPath`` decoded.
+    mutating func add(decoded license: LicensePool) {
+        declare(.customerLicenses)
+        recordsRead += 1
+        recordsDecodedFast += 1
+        licenses.append(license)
+        kinds[.customerLicenses, default: 0] += 1
     }
 
     /// Declares that the file holds a kind, even with no record of it.

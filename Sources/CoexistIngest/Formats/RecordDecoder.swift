@@ -53,17 +53,13 @@ struct RecordDecoder {
         record.billingCycle = try optional(raw, .billingCycle, "monthly, annual, triennial, one_time or none") {
             BillingCycle(parsing: $0)
         }
-        record.termDuration = try optional(raw, .termDuration, "an ISO 8601 duration such as P1M, P1Y or P3Y") {
-            isDuration($0) ? ($0.utf8.contains { $0 >= UInt8(ascii: "a") } ? $0.uppercased() : $0) : nil
-        }
+        record.termDuration = try optional(raw, .termDuration, "an ISO 8601 duration such as P1M, P1Y or P3Y", Self.termDuration)
         record.autoRenew = try optional(raw, .autoRenew, "true, false, yes, no, 1 or 0") { parseCanonicalBool($0) }
         record.readOnly = try optional(raw, .readOnly, "true, false, yes, no, 1 or 0") { parseCanonicalBool($0) }
         record.reseller = try partner(raw, .resellerPartnerId)
         record.advisors = try advisors(raw)
         record.unitPrice = try optional(raw, .unitPrice, "a number such as 12.50") { parseCanonicalDecimal($0) }
-        record.currency = try optional(raw, .currency, "an ISO 4217 code such as EUR") { text in
-            text.count == 3 && text.allSatisfy(\.isLetter) ? text.uppercased() : nil
-        }
+        record.currency = try optional(raw, .currency, "an ISO 4217 code such as EUR", Self.currency)
         try decodeSources(raw, into: &record)
         return record
     }
@@ -104,6 +100,16 @@ struct RecordDecoder {
         if record.offerName == nil {
             record.offerName = record.sku.flatMap { catalogue.productName(of: $0) } ?? partNumber
         }
+    }
+
+    /// A term duration as the model keeps it (upper case); nil when the trimmed text is not one.
+    static func termDuration(_ text: String) -> String? {
+        isDuration(text) ? (text.utf8.contains { $0 >= UInt8(ascii: "a") } ? text.uppercased() : text) : nil
+    }
+
+    /// A currency code as the model keeps it (upper case); nil when the trimmed text is not three letters.
+    static func currency(_ text: String) -> String? {
+        text.count == 3 && text.allSatisfy(\.isLetter) ? text.uppercased() : nil
     }
 
     /// A row of Billing > Licenses.
@@ -175,7 +181,7 @@ struct RecordDecoder {
         return text.isEmpty ? nil : text
     }
 
-    private func partner(_ raw: RawRecord, _ column: CanonicalColumn) throws(DecodeFailure) -> PartnerID? {
+    func partner(_ raw: RawRecord, _ column: CanonicalColumn) throws(DecodeFailure) -> PartnerID? {
         guard let text = raw[column] else { return nil }
         switch PartnerID.parse(text) {
         case .none: return nil
@@ -185,7 +191,7 @@ struct RecordDecoder {
         }
     }
 
-    private func advisors(_ raw: RawRecord) throws(DecodeFailure) -> Set<Advisor> {
+    func advisors(_ raw: RawRecord) throws(DecodeFailure) -> Set<Advisor> {
         var result = Set<Advisor>()
         for entry in splitList(raw[.advisorPartnerIds] ?? "") {
             var kind = AdvisorKind.por
@@ -219,7 +225,7 @@ func splitList(_ text: String) -> [String] {
         .map(String.init)
 }
 
-private func nonEmpty(_ text: String?) -> String? {
+func nonEmpty(_ text: String?) -> String? {
     guard let text, !text.isEmpty else { return nil }
     return text
 }

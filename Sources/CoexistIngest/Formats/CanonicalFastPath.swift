@@ -1,0 +1,267 @@
+import CoexistModel
+import Foundation
+
+/// A decoded value of one field, or the word that the record needs ``RecordDecoder`` (a value it
+/// refuses, or one it completes from elsewhere).
+enum FastField<Value> {
+    case value(Value)
+    case refer
+}
+
+/// Canonical subscription and license rows decoded straight from the CSV scanner's bytes.
+///
+/// The plain row — every id a 36-character GUID, every value one the file has spelled the same way
+/// before — is what a million-row export is made of, and building a `String` per field for it was most
+/// of the cost of reading. This path decodes such a row without them: GUIDs and numbers from the bytes,
+/// every other column through a ``FieldMemo`` whose misses run the same parsing as ``RecordDecoder``.
+/// Whatever it is not sure of (an invalid value, a SKU to look up, a tenant seen for the first time) it
+/// refers back, and the caller decodes that row the reference way: errors, messages and the model come
+/// out the same either way (`CanonicalFastPathTests` checks that on rows made to disagree).
+struct CanonicalFastPath {
+    /// Header position of each canonical column (by raw value), -1 for a column the file lacks.
+    private let positions: [Int]
+    private let view: SubscriptionView
+    /// The fields the file's columns carry: the same for every row.
+    let carried: FieldSet
+    private let hasTenantName: Bool
+    private let hasTenantDomain: Bool
+
+    private var channels = FieldMemo<FastField<Channel?>>()
+    private var offerIds = FieldMemo<FastField<String?>>()
+    private var names = FieldMemo<FastField<String?>>()
+    private var skus = FieldMemo<FastField<SkuID?>>()
+    private var statuses = FieldMemo<FastField<SubscriptionStatus>>()
+    private var dates = FieldMemo<FastField<ISODate?>>()
+    private var cycles = FieldMemo<FastField<BillingCycle?>>()
+    private var terms = FieldMemo<FastField<String?>>()
+    private var bools = FieldMemo<FastField<Bool?>>()
+    private var partners = FieldMemo<FastField<PartnerID?>>()
+    private var advisorLists = FieldMemo<FastField<Set<Advisor>>>()
+    private var currencies = FieldMemo<FastField<String?>>()
+
+    /// The columns only ``RecordDecoder`` reads (Graph's and Insights' extras, a per-row view).
+    private static let referredColumns: [CanonicalColumn] = [
+        .view, .alternateId, .ownerTenantId, .advisorKind, .advisorPartnerId, .skuPartNumber,
+    ]
+
+    /// A fast path for a file of the given columns; nil when its rows need more than this path does.
+    init?(mapping: [CanonicalColumn?], view: SubscriptionView) {
+        var positions = Array(repeating: -1, count: CanonicalColumn.allCases.count)
+        for (index, column) in mapping.enumerated() {
+            if let column { positions[column.rawValue] = index }
+        }
+        self.positions = positions
+        guard Self.referredColumns.allSatisfy({ positions[$0.rawValue] < 0 }) else { return nil }
+        self.view = view
+        self.carried = FieldSet(mapping.compactMap { $0?.subscriptionField })
+        self.hasTenantName = positions[CanonicalColumn.tenantName.rawValue] >= 0
+        self.hasTenantDomain = positions[CanonicalColumn.tenantDomain.rawValue] >= 0
+    }
+
+    /// The header position of a column the file has.
+    @inline(__always)
+    private func position(_ column: CanonicalColumn) -> Int? {
+        let position = positions[column.rawValue]
+        return position >= 0 ? position : nil
+    }
+
+    /// Whether a row of this file can be a subscription on this path at all.
+    var readsSubscriptions: Bool {
+        [.tenantId, .subscriptionId, .quantity, .status, .skuId, .offerName].allSatisfy { position($0) != nil }
+    }
+
+    /// Whether a row of this file can be a license pool on this path at all.
+    var readsLicenses: Bool {
+        [.tenantId, .skuId, .totalLicenses, .productName].allSatisfy { position($0) != nil }
+    }
+
+    /// The tenant of a row when the content already knows everything the row could add about it.
+    private func knownTenant(_ record: CSVRecord, in content: FileContent) -> TenantID? {
+        guard let tenant = guid(record, .tenantId).map(TenantID.init) else { return nil }
+        return content.knows(tenant, name: hasTenantName, domain: hasTenantDomain) ? tenant : nil
+    }
+
+    // MARK: - Rows
+
+    /// The row as a subscription, or nil to decode it the reference way.
+    mutating func subscription(_ record: CSVRecord, source: Provenance, in content: FileContent) -> Subscription? {
+        guard let tenant = knownTenant(record, in: content),
+            let id = guid(record, .subscriptionId).map(SubscriptionID.init)
+        else { return nil }
+        var subscription = Subscription(id: id, tenant: tenant, view: view, source: source)
+        subscription.carried = carried
+        // Each column as RecordDecoder.subscription reads it: `optional` (empty → nil), `required`
+        // (empty refused), and what decodeSources would complete (a SKU, a name) referred.
+        let partnerView = view == .partner
+        if let position = position(.channel) {
+            guard
+                case .value(let channel) = channels.memo(
+                    record, position,
+                    { text in
+                        text.isEmpty ? .value(nil) : Channel(parsing: text).map { .value($0) } ?? .refer
+                    }), channel != nil || !partnerView
+            else { return nil }
+            subscription.channel = channel
+        }
+        if let position = position(.offerId) {
+            guard
+                case .value(let offer) = offerIds.memo(
+                    record, position,
+                    { text in
+                        text.isEmpty && partnerView ? .refer : .value(text.isEmpty ? nil : text)
+                    })
+            else { return nil }
+            subscription.offerId = offer
+        }
+        guard case .value(let name?) = names.memo(record, position(.offerName)!, { .value(nonEmpty($0)) }),
+            case .value(let sku?) = skus.memo(
+                record, position(.skuId)!,
+                { text in
+                    text.isEmpty ? .value(nil) : SkuID(parsing: text).map { .value($0) } ?? .refer
+                }),
+            let quantity = decimal(record, position(.quantity)!),
+            case .value(let status) = statuses.memo(
+                record, position(.status)!,
+                { text in
+                    text.isEmpty ? .refer : SubscriptionStatus(parsing: text).map { .value($0) } ?? .refer
+                })
+        else { return nil }
+        subscription.offerName = name
+        subscription.sku = sku
+        subscription.quantity = quantity
+        subscription.status = status
+        if let position = position(.startDate) {
+            guard case .value(let date) = dates.memo(record, position, Self.date) else { return nil }
+            subscription.startDate = date
+        }
+        if let position = position(.endDate) {
+            guard case .value(let date) = dates.memo(record, position, Self.date) else { return nil }
+            subscription.endDate = date
+        }
+        if let position = position(.billingCycle) {
+            guard
+                case .value(let cycle) = cycles.memo(
+                    record, position,
+                    { text in
+                        text.isEmpty ? .value(nil) : BillingCycle(parsing: text).map { .value($0) } ?? .refer
+                    })
+            else { return nil }
+            subscription.billingCycle = cycle
+        }
+        if let position = position(.termDuration) {
+            guard
+                case .value(let term) = terms.memo(
+                    record, position,
+                    { text in
+                        text.isEmpty ? .value(nil) : RecordDecoder.termDuration(text).map { .value($0) } ?? .refer
+                    })
+            else { return nil }
+            subscription.termDuration = term
+        }
+        if let position = position(.autoRenew) {
+            guard case .value(let flag) = bools.memo(record, position, Self.bool) else { return nil }
+            subscription.autoRenew = flag
+        }
+        if let position = position(.readOnly) {
+            guard case .value(let flag) = bools.memo(record, position, Self.bool) else { return nil }
+            subscription.readOnly = flag
+        }
+        if let position = position(.resellerPartnerId) {
+            // PartnerID.parse trims for itself, so the memo is keyed by the untrimmed text as well.
+            guard
+                case .value(let partner) = partners.memo(
+                    record, position, trimmed: false,
+                    { text in
+                        switch PartnerID.parse(text) {
+                        case .none: .value(nil)
+                        case .partner(let id): .value(id)
+                        case .invalid: .refer
+                        }
+                    })
+            else { return nil }
+            subscription.reseller = partner
+        }
+        if let position = position(.advisorPartnerIds) {
+            guard
+                case .value(let advisors) = advisorLists.memo(
+                    record, position, trimmed: false,
+                    { text in
+                        var raw = RawRecord(source: Provenance(file: "", line: 0))
+                        raw[.advisorPartnerIds] = text
+                        return (try? RecordDecoder().advisors(raw)).map { .value($0) } ?? .refer
+                    })
+            else { return nil }
+            subscription.advisors = advisors
+        }
+        if let position = position(.unitPrice) {
+            if !record.isEmpty(at: position) {
+                guard let price = decimal(record, position) else { return nil }
+                subscription.unitPrice = price
+            }
+        }
+        if let position = position(.currency) {
+            guard
+                case .value(let currency) = currencies.memo(
+                    record, position,
+                    { text in
+                        text.isEmpty ? .value(nil) : RecordDecoder.currency(text).map { .value($0) } ?? .refer
+                    })
+            else { return nil }
+            subscription.currency = currency
+        }
+        return subscription
+    }
+
+    /// The row as a license pool, or nil to decode it the reference way.
+    mutating func license(_ record: CSVRecord, source: Provenance, in content: FileContent) -> LicensePool? {
+        guard let tenant = knownTenant(record, in: content),
+            let sku = guid(record, .skuId).map(SkuID.init),
+            case .value(let name?) = names.memo(record, position(.productName)!, { .value(nonEmpty($0)) }),
+            let total = decimal(record, position(.totalLicenses)!)
+        else { return nil }
+        var assigned: Decimal?
+        if let position = position(.assignedLicenses), !record.isEmpty(at: position) {
+            guard let value = decimal(record, position) else { return nil }
+            assigned = value
+        }
+        return LicensePool(tenant: tenant, sku: sku, productName: name, total: total, assigned: assigned, source: source)
+    }
+
+    // MARK: - Values
+
+    /// A plain 36-character GUID; nil for anything else (braces, blanks, an invalid one).
+    private func guid(_ record: CSVRecord, _ column: CanonicalColumn) -> GUID? {
+        guard let position = position(column) else { return nil }
+        return record.withBytes(at: position) { GUID(plainUTF8: $0) }
+    }
+
+    /// A number whose text needs no trimming; nil for anything else (empty, blanks, invalid).
+    private func decimal(_ record: CSVRecord, _ position: Int) -> Decimal? {
+        record.withBytes(at: position) { bytes in
+            guard let first = bytes.first, let last = bytes.last, isVisibleASCII(first), isVisibleASCII(last) else { return nil }
+            return parseCanonicalDecimal(utf8: bytes)
+        }
+    }
+
+    private static func date(_ text: String) -> FastField<ISODate?> {
+        text.isEmpty ? .value(nil) : ISODate(parsing: text).map { .value($0) } ?? .refer
+    }
+
+    private static func bool(_ text: String) -> FastField<Bool?> {
+        text.isEmpty ? .value(nil) : parseCanonicalBool(text).map { .value($0) } ?? .refer
+    }
+}
+
+extension FieldMemo {
+    /// The memoized value of a field; `decode` gets the text trimmed as ``RawRecord/trimmed(_:)`` gives it.
+    fileprivate mutating func memo<Wrapped>(
+        _ record: CSVRecord, _ position: Int, trimmed: Bool = true, _ decode: (String) -> FastField<Wrapped>
+    ) -> FastField<Wrapped> where Value == FastField<Wrapped> {
+        record.withBytes(at: position) { bytes in
+            value(of: bytes) { text in decode(trimmed ? text.trimmingWhitespace() : text) }
+        }
+    }
+}
+
+@inline(__always)
+private func isVisibleASCII(_ byte: UInt8) -> Bool { byte >= 0x21 && byte <= 0x7E }

@@ -1,0 +1,190 @@
+import CoexistModel
+import Testing
+
+@testable import CoexistIngest
+
+/// SplitMix64: the same rows on every run.
+private struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Values of each column: mostly plain, some that only the reference decoder handles (blanks to trim,
+/// braces, invalid values, empties where a value is required, non-ASCII white space).
+private let variants: [String: [String]] = [
+    "TenantName": ["Contoso GmbH", "Zürcher Bäckerei AG", "", " Fabrikam, Inc. ", "Ελληνική Α.Ε.\u{00A0}", "\"Quoted\" Ltd"],
+    "TenantDomain": ["contoso.onmicrosoft.com", "", "FABRIKAM.onmicrosoft.com", " x.example "],
+    "Channel": ["CSP", "Direct", "csp", " Direct ", "", "Bogus", "\u{00A0}CSP", "E A", "Open"],
+    "OfferId": ["CFQ7TTC0LH18:0001", "CFQ7TTC0LH18:0001", "", " CFQ7TTC0LF8Q:0001 ", "Ödön:1"],
+    "OfferName": ["Microsoft 365 E3", "Microsoft 365 E3", "", "  ", "Zürich Büro\u{00A0}", "Teams \"Essentials\", monthly"],
+    "SkuId": [
+        "05e9a617-0261-4cee-bb44-138d3ef5d965", "05E9A617-0261-4CEE-BB44-138D3EF5D965", "",
+        " 05e9a617-0261-4cee-bb44-138d3ef5d965", "{05e9a617-0261-4cee-bb44-138d3ef5d965}", "not-a-guid",
+    ],
+    "Quantity": ["25", "25", " 25", "25.0", "'25", "1,000", "", "-3", "abc", "12.50", "1.", "0"],
+    "Status": ["active", "active", "Active", " suspended", "", "bogus", "deleted", "Pending"],
+    "StartDate": ["2026-11-01", "2026-11-01", "", "2026-13-01", "2026-11-01T10:00:00Z", " 2026-11-01", "01.11.2026"],
+    "EndDate": ["2027-10-31", "", "2027-02-30", "2027-10-31 "],
+    "BillingCycle": ["monthly", "Annual", "", "weekly", "one_time"],
+    "TermDuration": ["P1M", "p1y", "", "1 month", "P3Y"],
+    "AutoRenew": ["true", "FALSE", "yes", "", "maybe", "1"],
+    "ReadOnly": ["false", "true", "", "nope", " no "],
+    "ResellerPartnerId": ["4847383", "4847383", "'0004847383", "-1", "0", "", "abc", " 123 "],
+    "AdvisorPartnerIds": ["", "", "4120087", "CPOR:9990001;DPOR:123", "XYZ:1", "CPOR:abc", " 4120087 , 77"],
+    "UnitPrice": ["45.72", "45.72", "", " 1.5", "1e3", "12.50", "'3"],
+    "Currency": ["EUR", "eur", "", "EURO", "€", " CHF "],
+    "ProductName": ["Microsoft 365 E3", "", "Visio Plan 2", "  Defender ", "Project \"Plan\" 3"],
+    "TotalLicenses": ["100", "100", "", "1e2", " 7", "-1", "3.5"],
+    "AssignedLicenses": ["90", "", "x", " 4"],
+]
+
+private func guidText(_ random: inout SeededGenerator, pool: Int, prefix: UInt64) -> String {
+    let value = prefix << 32 | UInt64.random(in: 0..<UInt64(pool), using: &random)
+    let hex = String(value, radix: 16)
+    let padded = String(repeating: "0", count: 32 - hex.count) + hex
+    let b = Array(padded)
+    return "\(String(b[0..<8]))-\(String(b[8..<12]))-\(String(b[12..<16]))-\(String(b[16..<20]))-\(String(b[20..<32]))"
+}
+
+private func cell(_ text: String) -> String {
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+/// A file of `rows` rows under `header`; `mutated` is the share of cells taken from all variants rather
+/// than the plain first one.
+private func makeFile(header: [String], rows: Int, mutated: Double, seed: UInt64) -> [UInt8] {
+    var random = SeededGenerator(state: seed)
+    var lines = [header.joined(separator: ",")]
+    for _ in 0..<rows {
+        let fields = header.map { name -> String in
+            let plain = Double.random(in: 0..<1, using: &random) >= mutated
+            switch name {
+            case "TenantId", "SubscriptionId":
+                let pool = name == "TenantId" ? 40 : 100_000
+                let id = guidText(&random, pool: pool, prefix: name == "TenantId" ? 0xA : 0xB)
+                if plain { return id }
+                return [id.uppercased(), " \(id)", "{\(id)}", "not-a-guid", "", id].randomElement(using: &random)!
+            case "TenantName", "TenantDomain":
+                // Always any variant: a tenant's name or domain may first appear on a later row.
+                return variants[name]!.randomElement(using: &random)!
+            case "View":
+                return plain ? "partner" : ["customer", "Partner", "", "tenant", "elsewhere"].randomElement(using: &random)!
+            default:
+                let values = variants[name] ?? [""]
+                return plain ? values[0] : values.randomElement(using: &random)!
+            }
+        }
+        lines.append(fields.map(cell).joined(separator: ","))
+    }
+    return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+}
+
+/// Reads `bytes` as a canonical file, on the fast path or only through RecordDecoder.
+private func read(_ bytes: [UInt8], fast: Bool) throws -> FileContent {
+    let reader = try CSVReader(bytes: bytes, displayName: "export.csv")
+    return try CanonicalCSVReader(header: reader.header).read(reader, fastPath: fast)
+}
+
+/// Expects two lists equal, naming the first difference rather than printing a million values.
+private func expectEqual<T: Equatable>(_ fast: [T], _ reference: [T], _ what: String) {
+    guard fast != reference else { return }
+    let at = zip(fast, reference).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(fast.count, reference.count)
+    let left = at < fast.count ? "\(fast[at])" : "nothing"
+    let right = at < reference.count ? "\(reference[at])" : "nothing"
+    Issue.record("\(what) differ at \(at) (\(fast.count) vs \(reference.count)): fast \(left), reference \(right)")
+}
+
+private func expectSame(_ fast: FileContent, _ reference: FileContent) {
+    expectEqual(fast.subscriptions, reference.subscriptions, "subscriptions")
+    expectEqual(fast.licenses, reference.licenses, "licenses")
+    expectEqual(fast.problems, reference.problems, "problems")
+    expectEqual(fast.tenants, reference.tenants, "tenants")
+    expectEqual(fast.notices, reference.notices, "notices")
+    expectEqual(fast.invalidSubscriptionIDs.sorted(), reference.invalidSubscriptionIDs.sorted(), "invalid ids")
+    #expect(fast.kinds == reference.kinds)
+    #expect(fast.recordsRead == reference.recordsRead)
+}
+
+private let subscriptionHeader = [
+    "TenantId", "TenantName", "TenantDomain", "SubscriptionId", "Channel", "OfferId", "OfferName", "SkuId", "Quantity",
+    "Status", "StartDate", "EndDate", "BillingCycle", "TermDuration", "AutoRenew", "ResellerPartnerId", "AdvisorPartnerIds",
+    "ReadOnly", "UnitPrice", "Currency",
+]
+
+@Suite("Canonical fast path")
+struct CanonicalFastPathTests {
+    @Test(arguments: [0.0, 0.02, 0.3, 1.0])
+    func subscriptionsDecodeAsTheReferenceDecoderDoes(mutated: Double) throws {
+        let bytes = makeFile(header: subscriptionHeader, rows: 3000, mutated: mutated, seed: 42 &+ UInt64(mutated * 100))
+        let fast = try read(bytes, fast: true)
+        let reference = try read(bytes, fast: false)
+        expectSame(fast, reference)
+        #expect(reference.recordsDecodedFast == 0)
+        if mutated == 0 {
+            // Every row but those that note a tenant's name or domain takes the fast path.
+            #expect(fast.recordsDecodedFast > fast.recordsRead * 9 / 10)
+            #expect(fast.problems.isEmpty)
+        } else if mutated < 0.1 {
+            #expect(fast.recordsDecodedFast > fast.recordsRead / 2)
+            #expect(!fast.problems.isEmpty)
+        }
+    }
+
+    @Test func aPartialHeaderAndTheCustomerViewDecodeAsTheReferenceDecoderDoes() throws {
+        // Partner view without domain, dates or prices; the customer view (no Channel), where an empty
+        // OfferId is allowed.
+        let partner = ["TenantId", "TenantName", "SubscriptionId", "Channel", "OfferId", "OfferName", "SkuId", "Quantity", "Status"]
+        let customer = ["TenantId", "SubscriptionId", "OfferId", "OfferName", "SkuId", "Quantity", "Status", "EndDate"]
+        for header in [partner, customer] {
+            let bytes = makeFile(header: header, rows: 2000, mutated: 0.2, seed: 7)
+            let fast = try read(bytes, fast: true)
+            expectSame(fast, try read(bytes, fast: false))
+            #expect(fast.recordsDecodedFast > 0)
+        }
+    }
+
+    @Test func aViewColumnOrGraphColumnsKeepTheReferencePath() throws {
+        for extra in ["View", "OwnerTenantId"] {
+            let bytes = makeFile(header: subscriptionHeader + [extra], rows: 300, mutated: 0.1, seed: 9)
+            let fast = try read(bytes, fast: true)
+            expectSame(fast, try read(bytes, fast: false))
+            #expect(fast.recordsDecodedFast == 0)
+        }
+    }
+
+    @Test(arguments: [0.0, 0.3])
+    func licensesDecodeAsTheReferenceDecoderDoes(mutated: Double) throws {
+        let header = ["TenantId", "TenantName", "SkuId", "ProductName", "TotalLicenses", "AssignedLicenses"]
+        let bytes = makeFile(header: header, rows: 2000, mutated: mutated, seed: 11)
+        let fast = try read(bytes, fast: true)
+        expectSame(fast, try read(bytes, fast: false))
+        #expect(fast.recordsDecodedFast > (mutated == 0 ? fast.recordsRead * 9 / 10 : 0))
+    }
+
+    @Test func theMemoAnswersEachSpellingAsItsFirstDecodingDid() {
+        var memo = FieldMemo<String>(limit: 3)
+        var decoded: [String] = []
+        let words = ["a", "b", "a", "", "c", "d", "a", "d", "é", "e\u{301}"]
+        var answers: [String] = []
+        for word in words {
+            let bytes = Array(word.utf8)
+            answers.append(
+                bytes.withUnsafeBufferPointer { buffer in
+                    memo.value(of: buffer) { text in
+                        decoded.append(text)
+                        return text.uppercased()
+                    }
+                })
+        }
+        #expect(answers == words.map { $0.uppercased() })
+        // "a", "b", "" fill the memo (limit 3); "c", "d" and the later "d" are decoded each time.
+        #expect(decoded == ["a", "b", "", "c", "d", "d", "é", "e\u{301}"])
+    }
+}
