@@ -46,34 +46,41 @@ public struct SnapshotDiff: Sendable {
         baseline: [SubscriptionID: Subscription], current: [SubscriptionID: Subscription],
         invalid: Set<SubscriptionID> = []
     ) {
+        self.init(join: SubscriptionJoin(baseline: baseline, current: current), currentCount: current.count, invalid: invalid)
+    }
+
+    /// The same from the two sides already matched.
+    public init(join: SubscriptionJoin, currentCount: Int, invalid: Set<SubscriptionID> = []) {
         var counts = DiffCounts()
-        counts.baseline = baseline.count
-        counts.current = current.count
+        counts.baseline = join.pairs.count
+        counts.current = currentCount
         var changes: [SubscriptionChange] = []
-        for (id, before) in baseline {
-            guard let after = current[id] else {
-                guard !invalid.contains(id) else { continue }
+        join.pairs.forEachInPlace { pair in
+            guard let after = pair.after else {
+                let before = pair.before
+                guard !invalid.contains(before.id) else { return }
                 counts.removed += 1
                 changes.append(
                     SubscriptionChange(
-                        tenant: before.tenant, subscription: id, kind: .removed,
+                        tenant: before.tenant, subscription: before.id, kind: .removed,
                         fields: SnapshotDiff.identifying(before).map { FieldChange(field: $0.0, before: $0.1, after: nil) },
                         source: nil, baselineSource: before.source))
-                continue
+                return
             }
-            let fields = before.changedFields(comparedTo: after)
+            let fields = pair.before.changedFields(comparedTo: after)
             if fields.isEmpty {
                 counts.unchanged += 1
-                continue
+                return
             }
             counts.changed += 1
             changes.append(
                 SubscriptionChange(
-                    tenant: after.tenant, subscription: id, kind: .changed,
-                    fields: fields.map { FieldChange(field: $0, before: before.text(of: $0), after: after.text(of: $0)) },
-                    source: after.source, baselineSource: before.source))
+                    tenant: after.tenant, subscription: after.id, kind: .changed,
+                    fields: fields.map { FieldChange(field: $0, before: pair.before.text(of: $0), after: after.text(of: $0)) },
+                    source: after.source, baselineSource: pair.before.source))
         }
-        for (id, after) in current where baseline[id] == nil && !invalid.contains(id) {
+        for after in join.added where !invalid.contains(after.id) {
+            let id = after.id
             counts.added += 1
             changes.append(
                 SubscriptionChange(

@@ -19,7 +19,7 @@ extension ReconcileResult {
         // all of them only read the context.
         let (run, (diff, model, costs)) = RuleEngine(configuration: configuration).run(context) {
             let diff = SnapshotDiff(
-                baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+                join: context.join, currentCount: context.currentSubscriptions.count,
                 invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
             let model = ReconciledModel(
                 baseline: context.baselineSubscriptions, current: context.currentSubscriptions,

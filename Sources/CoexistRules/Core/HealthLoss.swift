@@ -14,8 +14,8 @@ extension RuleContext {
     /// Every pre-existing subscription that lost its health, with whether that happened at term end.
     /// Shared by `preexisting-deactivated` and `expired-at-term-end`, which split it by the end date.
     func healthLosses() -> [HealthLoss] {
-        preexisting.values.compactMap { before in
-            guard let after = currentSubscriptions[before.id],
+        preexisting.compactMap { pair in
+            guard let after = pair.after, case let before = pair.before,
                 before.carries(.status), after.carries(.status),
                 before.status?.isHealthy == true, after.status?.isHealthy != true
             else { return nil }

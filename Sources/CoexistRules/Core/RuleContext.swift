@@ -15,8 +15,11 @@ public struct RuleContext: Sendable {
     public let baselineSubscriptions: [SubscriptionID: Subscription]
     /// One record per subscription over every current view.
     public let currentSubscriptions: [SubscriptionID: Subscription]
-    /// The baseline subscriptions the promises protect: all but the exporting partner's own CSP ones.
-    public let preexisting: [SubscriptionID: Subscription]
+    /// Both sides matched by id.
+    public let join: SubscriptionJoin
+    /// The baseline subscriptions the promises protect (all but the exporting partner's own CSP ones),
+    /// each with its current record.
+    public let preexisting: [SubscriptionJoin.Pair]
 
     public init(
         baseline: Snapshot, current: Snapshot, configuration: RuleConfiguration,
@@ -30,7 +33,8 @@ public struct RuleContext: Sendable {
         self.baselineAsOf = baseline.asOf ?? runDay
         baselineSubscriptions = baseline.mergedSubscriptions()
         currentSubscriptions = current.mergedSubscriptions()
-        preexisting = baselineSubscriptions.filter { !$0.value.isResold(byAnyOf: exportingPartners) }
+        join = SubscriptionJoin(baseline: baselineSubscriptions, current: currentSubscriptions)
+        preexisting = join.pairs.filter { !$0.before.isResold(byAnyOf: exportingPartners) }
     }
 
     /// Both sets hold at least one subscription; otherwise the rules that compare states are not

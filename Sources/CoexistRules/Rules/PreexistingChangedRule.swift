@@ -60,8 +60,8 @@ public struct PreexistingChangedRule: Rule {
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
         let protected = context.configuration.protectedFields
-        let findings = context.preexisting.values.compactMap { before -> Finding? in
-            guard let after = context.currentSubscriptions[before.id] else { return nil }
+        let findings = context.preexisting.compactMap { pair -> Finding? in
+            guard let after = pair.after, case let before = pair.before else { return nil }
             let changed = protected.filter { before.differs(from: after, in: $0) }.sorted()
             guard !changed.isEmpty else { return nil }
             func describe(_ record: Subscription) -> String {
