@@ -55,30 +55,28 @@ public struct SnapshotDiff: Sendable {
         counts.baseline = join.pairs.count
         counts.current = currentCount
         var changes: [SubscriptionChange] = []
-        join.pairs.forEachInPlace { pair in
-            guard let after = pair.after else {
-                let before = pair.before
-                guard !invalid.contains(before.id) else { return }
-                counts.removed += 1
-                changes.append(
-                    SubscriptionChange(
-                        tenant: before.tenant, subscription: before.id, kind: .removed,
-                        fields: SnapshotDiff.identifying(before).map { FieldChange(field: $0.0, before: $0.1, after: nil) },
-                        source: nil, baselineSource: before.source))
-                return
-            }
-            let fields = pair.before.changedFields(comparedTo: after)
-            if fields.isEmpty {
-                counts.unchanged += 1
-                return
-            }
+        // The dense `changes` first: only the changed and removed pairs are read.
+        for index in join.removed {
+            let before = join.pairs[index].before
+            guard !invalid.contains(before.id) else { continue }
+            counts.removed += 1
+            changes.append(
+                SubscriptionChange(
+                    tenant: before.tenant, subscription: before.id, kind: .removed,
+                    fields: SnapshotDiff.identifying(before).map { FieldChange(field: $0.0, before: $0.1, after: nil) },
+                    source: nil, baselineSource: before.source))
+        }
+        for (index, fields) in join.changes.enumerated() where !fields.isEmpty {
+            let pair = join.pairs[index]
+            guard let after = pair.after else { continue }
             counts.changed += 1
             changes.append(
                 SubscriptionChange(
                     tenant: after.tenant, subscription: after.id, kind: .changed,
-                    fields: fields.map { FieldChange(field: $0, before: pair.before.text(of: $0), after: after.text(of: $0)) },
+                    fields: fields.sortedFields.map { FieldChange(field: $0, before: pair.before.text(of: $0), after: after.text(of: $0)) },
                     source: after.source, baselineSource: pair.before.source))
         }
+        counts.unchanged = join.pairs.count - join.removed.count - counts.changed
         for after in join.added where !invalid.contains(after.id) {
             let id = after.id
             counts.added += 1

@@ -18,17 +18,3 @@ public func concurrentMap<Result: Sendable>(_ count: Int, _ body: @Sendable (Int
     // Non-nil: concurrentPerform returns only after every iteration stored its result.
     return slots.map { $0! }
 }
-
-extension Array {
-    /// Calls `body` with each element in place, borrowed rather than copied.
-    ///
-    /// A pass over a million subscriptions that copies each one retains and releases each record's
-    /// storage: an atomic write to a cold cache line, often one the other core's pass is touching too.
-    /// Borrowed, an element that `body` only reads costs no reference counting at all.
-    @inlinable
-    public func forEachInPlace(_ body: (borrowing Element) throws -> Void) rethrows {
-        try withUnsafeBufferPointer { buffer in
-            for index in buffer.indices { try body(buffer[index]) }
-        }
-    }
-}

@@ -57,6 +57,8 @@ public struct FieldSet: OptionSet, Hashable, Sendable {
     }
     public func contains(_ field: SubscriptionField) -> Bool { rawValue & (1 << UInt32(field.rawValue)) != 0 }
     public mutating func insert(_ field: SubscriptionField) { self.formUnion(FieldSet([field])) }
+    /// The fields in report order (by name).
+    public var sortedFields: [SubscriptionField] { SubscriptionField.allCases.filter(contains).sorted() }
 }
 
 /// One subscription as one view of one export set shows it.

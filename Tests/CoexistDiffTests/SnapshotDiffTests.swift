@@ -36,6 +36,30 @@ struct SnapshotDiffTests {
         #expect(diff.changes[2].fields.contains { $0.field == .quantity && $0.before == nil && $0.after == "10" })
     }
 
+    @Test func theJoinComparesEachPairAsDiffersDoes() {
+        // Enough pairs that both halves of the comparison have work, with changes in each.
+        let baseline = (1...9).map { subscription($0, quantity: Decimal($0)) }
+        var current = baseline.filter { $0.id != baseline[4].id }
+        current[0].quantity = 99
+        current[6].status = .suspended
+        current[7].quantity = 1
+        current[7].channel = .csp
+        current.append(subscription(0))
+        let join = SubscriptionJoin(baseline: map(baseline), current: map(current))
+        #expect(join.pairs.count == 9)
+        #expect(join.changes.count == 9)
+        #expect(join.added.map(\.id) == [subscription(0).id])
+        #expect(join.removed.map { join.pairs[$0].before.id } == [baseline[4].id])
+        let currentByID = map(current)
+        for (index, pair) in join.pairs.enumerated() {
+            #expect(pair.after == currentByID[pair.before.id])
+            let expected = pair.after.map { FieldSet(pair.before.changedFields(comparedTo: $0)) } ?? []
+            #expect(join.changes[index] == expected)
+        }
+        #expect(join.changes.filter { !$0.isEmpty }.count == 3)
+        #expect(join.changes.contains(FieldSet([.quantity, .channel])))
+    }
+
     @Test func invalidIDsAreNeitherAddedNorRemoved() {
         let diff = SnapshotDiff(
             baseline: map([subscription(1), subscription(2)]), current: map([subscription(1), subscription(3)]),

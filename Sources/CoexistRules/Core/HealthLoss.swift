@@ -14,8 +14,10 @@ extension RuleContext {
     /// Every pre-existing subscription that lost its health, with whether that happened at term end.
     /// Shared by `preexisting-deactivated` and `expired-at-term-end`, which split it by the end date.
     func healthLosses() -> [HealthLoss] {
-        preexisting.compactMap { pair in
-            guard let after = pair.after, case let before = pair.before,
+        // Status is held inline, so this pass reads no record's shared values until one lost its health.
+        let pairs = join.pairs
+        return preexisting.compactMap { index in
+            guard let after = pairs[index].after, case let before = pairs[index].before,
                 before.carries(.status), after.carries(.status),
                 before.status?.isHealthy == true, after.status?.isHealthy != true
             else { return nil }

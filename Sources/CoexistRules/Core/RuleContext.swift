@@ -15,11 +15,11 @@ public struct RuleContext: Sendable {
     public let baselineSubscriptions: [SubscriptionID: Subscription]
     /// One record per subscription over every current view.
     public let currentSubscriptions: [SubscriptionID: Subscription]
-    /// Both sides matched by id.
+    /// Both sides matched by id and compared.
     public let join: SubscriptionJoin
-    /// The baseline subscriptions the promises protect (all but the exporting partner's own CSP ones),
-    /// each with its current record.
-    public let preexisting: [SubscriptionJoin.Pair]
+    /// The baseline subscriptions the promises protect (all but the exporting partner's own CSP ones):
+    /// their indices in `join.pairs`, ascending.
+    public let preexisting: [Int]
 
     public init(
         baseline: Snapshot, current: Snapshot, configuration: RuleConfiguration,
@@ -34,7 +34,8 @@ public struct RuleContext: Sendable {
         baselineSubscriptions = baseline.mergedSubscriptions()
         currentSubscriptions = current.mergedSubscriptions()
         join = SubscriptionJoin(baseline: baselineSubscriptions, current: currentSubscriptions)
-        preexisting = join.pairs.filter { !$0.before.isResold(byAnyOf: exportingPartners) }
+        let pairs = join.pairs
+        preexisting = pairs.indices.filter { !pairs[$0].before.isResold(byAnyOf: exportingPartners) }
     }
 
     /// Both sets hold at least one subscription; otherwise the rules that compare states are not
@@ -54,6 +55,12 @@ public struct RuleContext: Sendable {
     /// The tenant's display name for messages, else its id.
     public func tenantName(_ id: TenantID) -> String {
         current.tenants[id]?.name ?? baseline.tenants[id]?.name ?? id.description
+    }
+
+    /// The pre-existing pairs whose records differ in any of `fields`, read from the dense comparison
+    /// rather than from the records.
+    public func preexistingPairs(changedIn fields: FieldSet) -> [SubscriptionJoin.Pair] {
+        preexisting.compactMap { join.changes[$0].isDisjoint(with: fields) ? nil : join.pairs[$0] }
     }
 
     /// A short label of a subscription for messages: `Microsoft 365 E3 (Direct)`.

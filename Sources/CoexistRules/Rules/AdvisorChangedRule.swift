@@ -52,11 +52,11 @@ public struct AdvisorChangedRule: Rule {
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
         let anyCarried =
-            context.preexisting.contains { $0.before.carries(.advisors) }
+            context.preexisting.contains { context.join.pairs[$0].before.carries(.advisors) }
             && context.currentSubscriptions.values.contains { $0.carries(.advisors) }
         guard anyCarried else { return .notEvaluated(reason: "no export set of both sides carries subscription advisors") }
-        let findings = context.preexisting.compactMap { pair -> Finding? in
-            guard let after = pair.after, case let before = pair.before, before.differs(from: after, in: .advisors) else { return nil }
+        let findings = context.preexistingPairs(changedIn: FieldSet([.advisors])).compactMap { pair -> Finding? in
+            guard let after = pair.after, case let before = pair.before else { return nil }
             let removed = before.advisors.subtracting(after.advisors).sorted().map(\.description)
             let added = after.advisors.subtracting(before.advisors).sorted().map(\.description)
             var parts: [String] = []

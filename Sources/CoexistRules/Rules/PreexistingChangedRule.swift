@@ -60,7 +60,7 @@ public struct PreexistingChangedRule: Rule {
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
         let protected = context.configuration.protectedFields
-        let findings = context.preexisting.compactMap { pair -> Finding? in
+        let findings = context.preexistingPairs(changedIn: FieldSet(protected)).compactMap { pair -> Finding? in
             guard let after = pair.after, case let before = pair.before else { return nil }
             let changed = protected.filter { before.differs(from: after, in: $0) }.sorted()
             guard !changed.isEmpty else { return nil }

@@ -43,8 +43,8 @@ public struct PreexistingMissingRule: Rule {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
         guard context.current.hasView(.partner) else { return .notEvaluated(reason: "the current export set has no partner view") }
         let partnerView = context.current.subscriptions(in: .partner)
-        let findings = context.preexisting.compactMap { pair -> Finding? in
-            let before = pair.before
+        let findings = context.preexisting.compactMap { index -> Finding? in
+            let before = context.join.pairs[index].before
             guard partnerView[before.id] == nil, !context.isInvalid(before.id) else { return nil }
             return Finding(
                 rule: description.id, severity: description.defaultSeverity, tenant: before.tenant, subscription: before.id,

@@ -38,8 +38,8 @@ public struct QuantityChangedRule: Rule {
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
-        let findings = context.preexisting.compactMap { pair -> Finding? in
-            guard let after = pair.after, case let before = pair.before, before.differs(from: after, in: .quantity) else { return nil }
+        let findings = context.preexistingPairs(changedIn: FieldSet([.quantity])).compactMap { pair -> Finding? in
+            guard let after = pair.after, case let before = pair.before else { return nil }
             let from = before.text(of: .quantity) ?? ""
             let to = after.text(of: .quantity) ?? ""
             return Finding(
