@@ -46,27 +46,43 @@ public struct ReconciledModel: Sendable {
         baseline: [SubscriptionID: Subscription], current: [SubscriptionID: Subscription],
         baselineRelationships: [Relationship]?, currentRelationships: [Relationship]?
     ) {
+        self.init(
+            baseline: baseline, current: current, baselineOrder: TenantOrder(baseline), currentOrder: TenantOrder(current),
+            baselineRelationships: baselineRelationships, currentRelationships: currentRelationships)
+    }
+
+    /// The same from both sides already in tenant order (as the rule context has them).
+    public init(
+        baseline: [SubscriptionID: Subscription], current: [SubscriptionID: Subscription], baselineOrder: TenantOrder,
+        currentOrder: TenantOrder, baselineRelationships: [Relationship]?, currentRelationships: [Relationship]?
+    ) {
         self.baseline = baseline
         self.current = current
+        // Each tenant's ids: its two sorted runs merged, an id on both sides once.
         var byTenant: [TenantID: [SubscriptionID]] = [:]
+        byTenant.reserveCapacity(max(baselineOrder.ranges.count, currentOrder.ranges.count))
+        for (tenant, range) in baselineOrder.ranges {
+            byTenant[tenant] = mergedIDs(baselineOrder.records[range], currentOrder[tenant])
+        }
+        for (tenant, range) in currentOrder.ranges where baselineOrder.ranges[tenant] == nil {
+            byTenant[tenant] = currentOrder.records[range].map(\.id)
+        }
+        subscriptionsByTenant = byTenant
         // Per channel in `Channel.allCases` order, unknown last: an array, not a dictionary, since
         // every record of both sides adds to it.
         let known = Channel.allCases
         var counts = (known.map { Optional($0) } + [nil]).map { ChannelCount(channel: $0) }
         let slot = { (channel: Channel?) in channel.flatMap { known.firstIndex(of: $0) } ?? known.count }
-        for (id, record) in baseline {
-            byTenant[record.tenant, default: []].append(id)
+        for record in baseline.values {
             let index = slot(record.channel)
             counts[index].baselineSubscriptions += 1
             if let seats = record.seatsInServiceIfAny { counts[index].baselineSeats += seats }
         }
-        for (id, record) in current {
-            if baseline[id]?.tenant != record.tenant { byTenant[record.tenant, default: []].append(id) }
+        for record in current.values {
             let index = slot(record.channel)
             counts[index].currentSubscriptions += 1
             if let seats = record.seatsInServiceIfAny { counts[index].currentSeats += seats }
         }
-        subscriptionsByTenant = byTenant.mapValues { $0.sorted() }
         channels = counts.filter { $0.baselineSubscriptions + $0.currentSubscriptions > 0 }
 
         var pairs: [RelationshipKey: (baseline: Relationship?, current: Relationship?)] = [:]
@@ -91,6 +107,26 @@ public struct ReconciledModel: Sendable {
 
     /// The current record, else the baseline one.
     public func latest(_ id: SubscriptionID) -> Subscription? { current[id] ?? baseline[id] }
+}
+
+/// Two runs of subscriptions sorted by id, merged into their ids sorted, each id once.
+private func mergedIDs(_ left: ArraySlice<Subscription>, _ right: ArraySlice<Subscription>) -> [SubscriptionID] {
+    var ids: [SubscriptionID] = []
+    ids.reserveCapacity(left.count + right.count)
+    var i = left.startIndex
+    var j = right.startIndex
+    while i < left.endIndex || j < right.endIndex {
+        let next: SubscriptionID
+        if j == right.endIndex || (i < left.endIndex && left[i].id <= right[j].id) {
+            next = left[i].id
+            i += 1
+        } else {
+            next = right[j].id
+            j += 1
+        }
+        if ids.last != next { ids.append(next) }
+    }
+    return ids
 }
 
 extension Subscription {

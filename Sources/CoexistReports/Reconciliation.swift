@@ -23,7 +23,8 @@ extension ReconcileResult {
                 invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
             let model = ReconciledModel(
                 baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
-                baselineRelationships: baseline.relationships, currentRelationships: current.relationships)
+                baselineOrder: context.baselineOrder, currentOrder: context.currentOrder, baselineRelationships: baseline.relationships,
+                currentRelationships: current.relationships)
             let costs = CostReport(changes: diff.changes, baseline: model.baseline, current: model.current, prices: prices)
             return (diff, model, costs)
         }

@@ -17,6 +17,11 @@ public struct RuleContext: Sendable {
     public let currentSubscriptions: [SubscriptionID: Subscription]
     /// Both sides matched by id and compared.
     public let join: SubscriptionJoin
+    /// Both sides' subscriptions by tenant.
+    public let baselineOrder: TenantOrder
+    public let currentOrder: TenantOrder
+    /// The current in-service subscriptions per tenant and SKU.
+    let inServiceSkus: InServiceSkus
     /// The baseline subscriptions the promises protect (all but the exporting partner's own CSP ones):
     /// their indices in `join.pairs`, ascending.
     public let preexisting: [Int]
@@ -34,6 +39,12 @@ public struct RuleContext: Sendable {
         baselineSubscriptions = baseline.mergedSubscriptions()
         currentSubscriptions = current.mergedSubscriptions()
         join = SubscriptionJoin(baseline: baselineSubscriptions, current: currentSubscriptions)
+        let orders = concurrentMap(2) { [baselineSubscriptions, currentSubscriptions] side in
+            TenantOrder(side == 0 ? baselineSubscriptions : currentSubscriptions)
+        }
+        baselineOrder = orders[0]
+        currentOrder = orders[1]
+        inServiceSkus = InServiceSkus(currentOrder, exportingPartners: exportingPartners)
         let pairs = join.pairs
         preexisting = pairs.indices.filter { !pairs[$0].before.isResold(byAnyOf: exportingPartners) }
     }

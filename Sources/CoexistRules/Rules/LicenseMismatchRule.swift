@@ -43,31 +43,20 @@ public struct LicenseMismatchRule: Rule {
             return .notEvaluated(reason: "the current export set has no customer licenses")
         }
         let licensesByTenant = Dictionary(grouping: licenses, by: \.tenant)
-        // One pass over the current subscriptions of licensed tenants: seats per SKU, and the
-        // subscriptions whose SKU is unknown.
-        var subscribed: [TenantID: [SkuID: Seats]] = [:]
-        var unknownSku: [TenantID: [Subscription]] = [:]
-        for subscription in context.currentSubscriptions.values
-        where subscription.status?.isInService == true && licensesByTenant[subscription.tenant] != nil {
-            guard let sku = subscription.sku else {
-                unknownSku[subscription.tenant, default: []].append(subscription)
-                continue
-            }
-            subscribed[subscription.tenant, default: [:]][sku, default: Seats(first: subscription)].add(subscription)
-        }
+        let grouped = context.inServiceSkus
         var findings: [Finding] = []
         var skipped: [TenantID: String] = [:]
         for (tenant, rows) in licensesByTenant {
             // An active subscription of unknown SKU makes every SKU total of the tenant unprovable.
-            if let unknown = unknownSku[tenant] {
+            if let unknown = grouped.unknownSku[tenant] {
                 skipped[tenant] = Self.unknownSkuReason(unknown, context)
                 continue
             }
             let licensed = Dictionary(grouping: rows, by: \.sku).mapValues { $0.reduce(Decimal()) { $0 + $1.total } }
-            let seatsBySku = subscribed[tenant] ?? [:]
+            let seatsBySku = Dictionary(uniqueKeysWithValues: (grouped.groups[tenant] ?? []).map { ($0.sku, $0) })
             for sku in Set(licensed.keys).union(seatsBySku.keys) {
                 let total = licensed[sku] ?? 0
-                let seats = seatsBySku[sku]?.total ?? 0
+                let seats = seatsBySku[sku]?.seats ?? 0
                 guard total != seats else { continue }
                 let row = rows.filter { $0.sku == sku }.min { $0.source < $1.source }
                 let evidence = row?.source ?? seatsBySku[sku]?.first.source
@@ -88,18 +77,5 @@ public struct LicenseMismatchRule: Rule {
         let names = Set(subscriptions.map { context.label($0) }).sorted()
         let listed = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
         return "the SKU of \(listed) is unknown (no SkuId, and the offer catalogue does not know the offer)"
-    }
-}
-
-/// The seats of one tenant's in-service subscriptions of one SKU, and the one with the first evidence.
-private struct Seats {
-    var total: Decimal = 0
-    var first: Subscription
-
-    init(first: Subscription) { self.first = first }
-
-    mutating func add(_ subscription: Subscription) {
-        total += subscription.quantity ?? 0
-        if subscription.source < first.source { first = subscription }
     }
 }

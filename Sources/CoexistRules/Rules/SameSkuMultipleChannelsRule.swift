@@ -36,75 +36,22 @@ public struct SameSkuMultipleChannelsRule: Rule {
         guard context.currentSubscriptions.values.contains(where: { $0.carries(.skuId) }) else {
             return .notEvaluated(reason: "no current subscription carries a SKU")
         }
-        // One pass, one small group per tenant and SKU: its sources and its first record by evidence.
-        var groups: [TenantSku: Group] = [:]
-        for subscription in context.currentSubscriptions.values {
-            guard subscription.status?.isInService == true, let sku = subscription.sku else { continue }
-            let source = Source(of: subscription, context)
-            groups[TenantSku(tenant: subscription.tenant, sku: sku), default: Group(first: subscription, source: source)].add(
-                subscription, source)
-        }
-        let findings = groups.values.compactMap { group -> Finding? in
-            guard !group.otherSources.isEmpty else { return nil }
-            let first = group.first
-            let list = group.sources.map(\.text).sorted().joined(separator: ", ")
-            return Finding(
-                rule: description.id, severity: description.defaultSeverity, tenant: first.tenant, sku: first.sku,
-                message:
-                    "\(context.tenantName(first.tenant)) holds active subscriptions of \"\(first.offerName ?? first.sku!.description)\" from \(group.sources.count) sources: \(list)",
-                before: nil, after: list, source: first.source)
+        let grouped = context.inServiceSkus
+        let findings = grouped.groups.flatMap { tenant, groups in
+            groups.compactMap { group -> Finding? in
+                guard group.sources.count > 1 else { return nil }
+                let first = group.first
+                let list = group.sources.map(\.text).sorted().joined(separator: ", ")
+                return Finding(
+                    rule: description.id, severity: description.defaultSeverity, tenant: tenant, sku: group.sku,
+                    message:
+                        "\(context.tenantName(tenant)) holds active subscriptions of \"\(first.offerName ?? group.sku.description)\" from \(group.sources.count) sources: \(list)",
+                    before: nil, after: list, source: first.source)
+            }
         }
         // A tenant with an in-service subscription of unknown SKU may hold a double purchase no one can see.
-        let unknown = Dictionary(
-            grouping: context.currentSubscriptions.values.filter { $0.status?.isInService == true && $0.sku == nil }, by: \.tenant)
-        guard !unknown.isEmpty else { return .evaluated(findings) }
+        guard !grouped.unknownSku.isEmpty else { return .evaluated(findings) }
         return .partiallyEvaluated(
-            findings, notEvaluated: unknown.mapValues { LicenseMismatchRule.unknownSkuReason($0, context) })
-    }
-}
-
-/// A tenant's SKU: the group of subscriptions one double purchase is about.
-private struct TenantSku: Hashable {
-    let tenant: TenantID
-    let sku: SkuID
-}
-
-/// Where a subscription comes from: a channel, or within CSP a reseller.
-private struct Source: Hashable {
-    let channel: Channel?
-    /// For CSP only; nil when the reseller is unknown.
-    let reseller: PartnerID?
-
-    init(of subscription: Subscription, _ context: RuleContext) {
-        channel = subscription.channel
-        reseller = channel == .csp ? subscription.effectiveReseller(exportingPartners: context.exportingPartners) : nil
-    }
-
-    var text: String {
-        guard let channel else { return "unknown channel" }
-        guard channel == .csp else { return channel.canonicalName }
-        return "CSP via " + (reseller?.description ?? "an unknown reseller")
-    }
-}
-
-/// The in-service subscriptions of one tenant and SKU, as far as the rule needs them.
-private struct Group {
-    /// The record with the first evidence (file, line): the finding points at it.
-    var first: Subscription
-    /// The source seen first, and any other distinct ones in order of appearance: nearly every group
-    /// has one source, which needs no list.
-    var firstSource: Source
-    var otherSources: [Source] = []
-
-    init(first: Subscription, source: Source) {
-        self.first = first
-        self.firstSource = source
-    }
-
-    var sources: [Source] { [firstSource] + otherSources }
-
-    mutating func add(_ subscription: Subscription, _ source: Source) {
-        if subscription.source < first.source { first = subscription }
-        if source != firstSource && !otherSources.contains(source) { otherSources.append(source) }
+            findings, notEvaluated: grouped.unknownSku.mapValues { LicenseMismatchRule.unknownSkuReason($0, context) })
     }
 }

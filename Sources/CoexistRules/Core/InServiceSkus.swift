@@ -1,0 +1,71 @@
+import CoexistModel
+import Foundation
+
+/// The current in-service subscriptions of each tenant grouped by SKU: what `license-mismatch` (seats
+/// per SKU) and `same-sku-multiple-channels` (sources per SKU) both count, gathered once per tenant
+/// from its run in the tenant order rather than into a dictionary keyed by tenant and SKU.
+struct InServiceSkus {
+    /// One tenant's in-service subscriptions of one SKU.
+    struct Group {
+        let sku: SkuID
+        /// Their quantities summed (unknown counts as 0).
+        var seats: Decimal = 0
+        /// The one with the first evidence (file, line): findings point at it.
+        var first: Subscription
+        /// Distinct sources (channel, and reseller for CSP), in order of appearance.
+        var sources: [SkuSource]
+    }
+
+    /// Per tenant with in-service subscriptions of known SKU, its groups (by SKU).
+    let groups: [TenantID: [Group]]
+    /// Per tenant, its in-service subscriptions whose SKU is unknown.
+    let unknownSku: [TenantID: [Subscription]]
+
+    init(_ order: TenantOrder, exportingPartners: Set<PartnerID>) {
+        var groups: [TenantID: [Group]] = [:]
+        var unknown: [TenantID: [Subscription]] = [:]
+        for (tenant, range) in order.ranges {
+            var tenantGroups: [Group] = []
+            // A few dozen SKUs per tenant: a list searched linearly, with a dictionary beside it for a
+            // tenant of thousands (so one huge tenant stays linear in its size).
+            var index: [SkuID: Int]? = range.count > 64 ? [:] : nil
+            for record in order.records[range] where record.status?.isInService == true {
+                guard let sku = record.sku else {
+                    unknown[tenant, default: []].append(record)
+                    continue
+                }
+                let source = SkuSource(of: record, exportingPartners: exportingPartners)
+                let at = index.map { $0[sku] } ?? tenantGroups.firstIndex { $0.sku == sku }
+                guard let at else {
+                    index?[sku] = tenantGroups.count
+                    tenantGroups.append(Group(sku: sku, seats: record.quantity ?? 0, first: record, sources: [source]))
+                    continue
+                }
+                tenantGroups[at].seats += record.quantity ?? 0
+                if record.source < tenantGroups[at].first.source { tenantGroups[at].first = record }
+                if !tenantGroups[at].sources.contains(source) { tenantGroups[at].sources.append(source) }
+            }
+            if !tenantGroups.isEmpty { groups[tenant] = tenantGroups }
+        }
+        self.groups = groups
+        self.unknownSku = unknown
+    }
+}
+
+/// Where a subscription comes from, as `same-sku-multiple-channels` tells sources apart.
+struct SkuSource: Hashable {
+    let channel: Channel?
+    /// For CSP only; nil when the reseller is unknown.
+    let reseller: PartnerID?
+
+    init(of subscription: Subscription, exportingPartners: Set<PartnerID>) {
+        channel = subscription.channel
+        reseller = channel == .csp ? subscription.effectiveReseller(exportingPartners: exportingPartners) : nil
+    }
+
+    var text: String {
+        guard let channel else { return "unknown channel" }
+        guard channel == .csp else { return channel.canonicalName }
+        return "CSP via " + (reseller?.description ?? "an unknown reseller")
+    }
+}

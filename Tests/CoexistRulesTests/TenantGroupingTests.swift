@@ -1,0 +1,64 @@
+import CoexistModel
+import Foundation
+import Testing
+
+@testable import CoexistRules
+
+/// The tenant order and the per-tenant SKU groups against the plain dictionary grouping they replace.
+@Suite("Tenant grouping")
+struct TenantGroupingTests {
+    /// Three tenants: a small one, one of 200 subscriptions over 30 SKUs (past the linear search), and
+    /// one whose subscriptions are all out of service or of unknown SKU.
+    private func records() -> [SubscriptionID: Subscription] {
+        var records: [Subscription] = []
+        for n in 1...5 { records.append(Scenario.subscription(n, tenant: 1, sku: n % 2)) }
+        for n in 100..<300 {
+            let channel: Channel = n % 7 == 0 ? .csp : .direct
+            var record = Scenario.subscription(
+                n, tenant: 2, channel: channel, status: n % 11 == 0 ? .suspended : .active, quantity: Decimal(n), sku: n % 30,
+                reseller: channel == .csp ? (n % 3 == 0 ? Scenario.partner : Scenario.otherPartner) : nil, line: 1000 - n)
+            if n % 13 == 0 { record.sku = nil }
+            records.append(record)
+        }
+        records.append(Scenario.subscription(400, tenant: 3, status: .deleted, sku: 1))
+        records.append(Scenario.subscription(401, tenant: 3).with { $0.sku = nil })
+        return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+    }
+
+    @Test func theOrderHoldsEachTenantAsOneSortedRun() {
+        let subscriptions = records()
+        let order = TenantOrder(subscriptions)
+        #expect(order.records.count == subscriptions.count)
+        #expect(Set(order.ranges.keys) == Set(subscriptions.values.map(\.tenant)))
+        for (tenant, range) in order.ranges {
+            let run = order.records[range]
+            #expect(run.allSatisfy { $0.tenant == tenant })
+            #expect(run.map(\.id) == subscriptions.values.filter { $0.tenant == tenant }.map(\.id).sorted())
+        }
+        #expect(order[Scenario.tenant(9)].isEmpty)
+    }
+
+    @Test func groupsAgreeWithADictionaryGrouping() {
+        let subscriptions = records()
+        let grouped = InServiceSkus(TenantOrder(subscriptions), exportingPartners: [Scenario.partner])
+        let inService = subscriptions.values.filter { $0.status?.isInService == true }
+        let expected = Dictionary(grouping: inService.filter { $0.sku != nil }) { TenantSkuKey(tenant: $0.tenant, sku: $0.sku!) }
+        #expect(grouped.groups.values.map(\.count).reduce(0, +) == expected.count)
+        for (key, members) in expected {
+            let group = grouped.groups[key.tenant]?.first { $0.sku == key.sku }
+            #expect(group?.seats == members.reduce(Decimal()) { $0 + ($1.quantity ?? 0) })
+            #expect(group?.first.id == members.min { $0.source < $1.source }?.id)
+            let sources = Set(members.map { SkuSource(of: $0, exportingPartners: [Scenario.partner]) })
+            #expect(group.map { Set($0.sources) } == sources)
+            #expect(group?.sources.count == sources.count, "each source once")
+        }
+        let unknown = Dictionary(grouping: inService.filter { $0.sku == nil }, by: \.tenant)
+        #expect(grouped.unknownSku.mapValues { Set($0.map(\.id)) } == unknown.mapValues { Set($0.map(\.id)) })
+        #expect(grouped.groups[Scenario.tenant(2)]?.contains { $0.sources.count > 1 } == true)
+    }
+}
+
+private struct TenantSkuKey: Hashable {
+    let tenant: TenantID
+    let sku: SkuID
+}
