@@ -108,6 +108,51 @@ struct RuleEngineTests {
         #expect(run(scenario).findings.contains { $0.rule == "preexisting-missing" && $0.subscription == Scenario.subscriptionID(1) })
     }
 
+    @Test("with a customer view beside the partner view, missing means absent from the partner view")
+    func missingWithTwoViews() {
+        // 1 stays in the partner view; 2 moves to the customer view only; 3 is gone from both.
+        let before = (1...3).map { Scenario.subscription($0) }
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: before),
+            current: Scenario.snapshot(partner: [before[0]], customer: [Scenario.subscription(2, view: .customer)]))
+        let missing = run(scenario).findings.filter { $0.rule == "preexisting-missing" }.compactMap(\.subscription)
+        #expect(Set(missing) == [Scenario.subscriptionID(2), Scenario.subscriptionID(3)])
+        let onePartnerView = Scenario(baseline: Scenario.snapshot(partner: before), current: Scenario.snapshot(partner: [before[0]]))
+        let missingOfOne = run(onePartnerView).findings.filter { $0.rule == "preexisting-missing" }.compactMap(\.subscription)
+        #expect(Set(missingOfOne) == [Scenario.subscriptionID(2), Scenario.subscriptionID(3)])
+    }
+
+    @Test("an added subscription is reported once, at the first view of the current set that lists it")
+    func addedOnceAtItsFirstView() {
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: [Scenario.subscription(1)], customer: []),
+            current: Scenario.snapshot(
+                partner: [Scenario.subscription(1), Scenario.subscription(2, line: 7)],
+                customer: [Scenario.subscription(2, view: .customer, line: 3), Scenario.subscription(4, view: .customer, line: 9)]))
+        let added = run(scenario).findings.filter { $0.rule == "subscription-added" }
+        #expect(added.map(\.subscription) == [Scenario.subscriptionID(2), Scenario.subscriptionID(4)])
+        #expect(added.map { $0.source?.description } == ["partner.csv:7", "customer.csv:9"])
+    }
+
+    @Test("license totals of a tenant of many SKUs are compared SKU by SKU")
+    func licensesOfManySkus() {
+        // 100 SKUs, two subscriptions of 5 seats each; licenses match for even SKUs, are 1 short for odd
+        // ones, one SKU is licensed without seats, and SKU 0 has seats without a license row.
+        let subscriptions = (0..<200).map { Scenario.subscription($0 + 1, quantity: 5, sku: $0 / 2) }
+        var licenses = (1..<100).map { Scenario.license(sku: $0, total: $0 % 2 == 0 ? 10 : 9) }
+        licenses.append(Scenario.license(sku: 500, total: 3))
+        let scenario = Scenario(
+            baseline: Scenario.snapshot(partner: subscriptions),
+            current: Scenario.snapshot(partner: subscriptions, licenses: licenses))
+        let findings = run(scenario).findings.filter { $0.rule == "license-mismatch" }
+        let skus = Set(findings.compactMap(\.sku))
+        #expect(skus == Set((1..<100).filter { $0 % 2 == 1 }.map(Scenario.sku) + [Scenario.sku(0), Scenario.sku(500)]))
+        #expect(findings.first { $0.sku == Scenario.sku(0) }?.after == "0")
+        #expect(findings.first { $0.sku == Scenario.sku(0) }?.before == "10")
+        #expect(findings.first { $0.sku == Scenario.sku(500) }?.before == "0")
+        #expect(findings.first { $0.sku == Scenario.sku(3) }?.after == "9")
+    }
+
     @Test("an id skipped as invalid is never also reported missing or added")
     func invalidIDs() {
         var current = Scenario.snapshot(partner: [Scenario.subscription(2)])

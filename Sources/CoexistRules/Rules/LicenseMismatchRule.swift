@@ -42,31 +42,59 @@ public struct LicenseMismatchRule: Rule {
         guard let licenses = context.current.licenses else {
             return .notEvaluated(reason: "the current export set has no customer licenses")
         }
-        let licensesByTenant = Dictionary(grouping: licenses, by: \.tenant)
+        // Sorted by tenant and SKU, each tenant's rows and each SKU's rows are runs: no dictionary per tenant.
+        let rows = licenses.indices.sorted { (licenses[$0].tenant, licenses[$0].sku) < (licenses[$1].tenant, licenses[$1].sku) }
         let grouped = context.inServiceSkus
         var findings: [Finding] = []
         var skipped: [TenantID: String] = [:]
-        for (tenant, rows) in licensesByTenant {
+        func mismatch(_ tenant: TenantID, _ sku: SkuID, total: Decimal, seats: InServiceSkus.Group?, row: LicensePool?) {
+            let seatCount = seats?.seats ?? 0
+            guard total != seatCount else { return }
+            let evidence = row?.source ?? seats?.first.source
+            let name = row?.productName ?? seats?.first.offerName ?? sku.description
+            findings.append(
+                Finding(
+                    rule: description.id, severity: description.defaultSeverity, tenant: tenant, sku: sku,
+                    message:
+                        "\(context.tenantName(tenant)) has \(total.plainText) licenses of \"\(name)\" but \(seatCount.plainText) seats in active subscriptions",
+                    before: seatCount.plainText, after: total.plainText, source: evidence))
+        }
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let tenant = licenses[rows[start]].tenant
+            var end = start
+            while end < rows.endIndex, licenses[rows[end]].tenant == tenant { end += 1 }
+            defer { start = end }
             // An active subscription of unknown SKU makes every SKU total of the tenant unprovable.
             if let unknown = grouped.unknownSku[tenant] {
                 skipped[tenant] = Self.unknownSkuReason(unknown, context)
                 continue
             }
-            let licensed = Dictionary(grouping: rows, by: \.sku).mapValues { $0.reduce(Decimal()) { $0 + $1.total } }
-            let seatsBySku = Dictionary(uniqueKeysWithValues: (grouped.groups[tenant] ?? []).map { ($0.sku, $0) })
-            for sku in Set(licensed.keys).union(seatsBySku.keys) {
-                let total = licensed[sku] ?? 0
-                let seats = seatsBySku[sku]?.seats ?? 0
-                guard total != seats else { continue }
-                let row = rows.filter { $0.sku == sku }.min { $0.source < $1.source }
-                let evidence = row?.source ?? seatsBySku[sku]?.first.source
-                let name = row?.productName ?? seatsBySku[sku]?.first.offerName ?? sku.description
-                findings.append(
-                    Finding(
-                        rule: description.id, severity: description.defaultSeverity, tenant: tenant, sku: sku,
-                        message:
-                            "\(context.tenantName(tenant)) has \(total.plainText) licenses of \"\(name)\" but \(seats.plainText) seats in active subscriptions",
-                        before: seats.plainText, after: total.plainText, source: evidence))
+            let groups = grouped.groups[tenant] ?? []
+            // A few dozen SKUs per tenant are searched linearly; a tenant of thousands gets an index.
+            let index = groups.count > 64 ? Dictionary(uniqueKeysWithValues: groups.indices.map { (groups[$0].sku, $0) }) : nil
+            func seats(of sku: SkuID) -> InServiceSkus.Group? {
+                guard let index else { return groups.first { $0.sku == sku } }
+                return index[sku].map { groups[$0] }
+            }
+            var skuStart = start
+            while skuStart < end {
+                let sku = licenses[rows[skuStart]].sku
+                var skuEnd = skuStart
+                var total = Decimal()
+                var first: LicensePool?
+                while skuEnd < end, case let row = licenses[rows[skuEnd]], row.sku == sku {
+                    total += row.total
+                    if first.map({ row.source < $0.source }) ?? true { first = row }
+                    skuEnd += 1
+                }
+                mismatch(tenant, sku, total: total, seats: seats(of: sku), row: first)
+                skuStart = skuEnd
+            }
+            // SKUs with seats but no license row at all.
+            let licensedSkus = Set(rows[start..<end].map { licenses[$0].sku })
+            for group in groups where !licensedSkus.contains(group.sku) {
+                mismatch(tenant, group.sku, total: 0, seats: group, row: nil)
             }
         }
         return skipped.isEmpty ? .evaluated(findings) : .partiallyEvaluated(findings, notEvaluated: skipped)

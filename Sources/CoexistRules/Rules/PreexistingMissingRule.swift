@@ -43,8 +43,14 @@ public struct PreexistingMissingRule: Rule {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
         guard context.current.hasView(.partner) else { return .notEvaluated(reason: "the current export set has no partner view") }
         let partnerView = context.current.subscriptions(in: .partner)
-        let findings = context.preexisting.compactMap { index -> Finding? in
-            let before = context.join.pairs[index].before
+        // With the partner view the only current view, the pairs without a current record are exactly
+        // the absent ones: no lookup per pre-existing subscription.
+        let pairs = context.join.pairs
+        let candidates =
+            context.current.views.count == 1
+            ? context.join.removed.filter { !pairs[$0].before.isResold(byAnyOf: context.exportingPartners) } : context.preexisting
+        let findings = candidates.compactMap { index -> Finding? in
+            let before = pairs[index].before
             guard partnerView[before.id] == nil, !context.isInvalid(before.id) else { return nil }
             return Finding(
                 rule: description.id, severity: description.defaultSeverity, tenant: before.tenant, subscription: before.id,

@@ -35,20 +35,18 @@ public struct SubscriptionAddedRule: Rule {
 
     public func evaluate(_ context: RuleContext) -> RuleOutcome {
         guard context.comparesStates else { return .notEvaluated(reason: RuleContext.nothingAuditedReason) }
-        let baselineIDs = context.baseline.allSubscriptionIDs
-        var reported = Set<SubscriptionID>()
+        // The subscriptions the baseline lacks, each reported at the first view (in view order) of the
+        // current set that lists it, among the views the baseline has.
+        let views = SubscriptionView.allCases.sorted().filter { context.baseline.hasView($0) }.map { context.current.subscriptions(in: $0) }
         var findings: [Finding] = []
-        for view in SubscriptionView.allCases.sorted() where context.baseline.hasView(view) {
-            for record in context.current.subscriptions(in: view).values {
-                guard !baselineIDs.contains(record.id), !context.isInvalid(record.id), reported.insert(record.id).inserted else { continue }
-                let merged = context.currentSubscriptions[record.id] ?? record
-                findings.append(
-                    Finding(
-                        rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
-                        message:
-                            "new subscription \(context.label(merged)) of \(context.tenantName(record.tenant)) with quantity \(merged.text(of: .quantity) ?? "?")",
-                        before: nil, after: merged.status?.canonicalName, source: record.source))
-            }
+        for merged in context.join.added where !context.isInvalid(merged.id) {
+            guard let record = views.lazy.compactMap({ $0[merged.id] }).first else { continue }
+            findings.append(
+                Finding(
+                    rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
+                    message:
+                        "new subscription \(context.label(merged)) of \(context.tenantName(record.tenant)) with quantity \(merged.text(of: .quantity) ?? "?")",
+                    before: nil, after: merged.status?.canonicalName, source: record.source))
         }
         return .evaluated(findings)
     }
