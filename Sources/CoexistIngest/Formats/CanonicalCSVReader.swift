@@ -74,12 +74,12 @@ struct CanonicalCSVReader {
                 let source = Provenance(file: reader.displayName, line: record.line)
                 switch fast!.kind {
                 case .subscriptions(let kind):
-                    if let subscription = fast!.path.subscription(record, source: source, in: content) {
+                    if let subscription = fast!.path.subscription(record, source: source, in: &content) {
                         content.add(decoded: subscription, as: kind)
                         continue
                     }
                 case .licenses:
-                    if let license = fast!.path.license(record, source: source, in: content) {
+                    if let license = fast!.path.license(record, source: source, in: &content) {
                         content.add(decoded: license)
                         continue
                     }

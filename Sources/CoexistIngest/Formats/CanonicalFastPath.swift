@@ -14,7 +14,7 @@ enum FastField<Value> {
 /// before — is what a million-row export is made of, and building a `String` per field for it was most
 /// of the cost of reading. This path decodes such a row without them: GUIDs and numbers from the bytes,
 /// every other column through a ``FieldMemo`` whose misses run the same parsing as ``RecordDecoder``.
-/// Whatever it is not sure of (an invalid value, a SKU to look up, a tenant seen for the first time) it
+/// Whatever it is not sure of (an invalid value, a SKU to look up, a tenant id in braces) it
 /// refers back, and the caller decodes that row the reference way: errors, messages and the model come
 /// out the same either way (`CanonicalFastPathTests` checks that on rows made to disagree).
 struct CanonicalFastPath {
@@ -75,17 +75,27 @@ struct CanonicalFastPath {
         [.tenantId, .skuId, .totalLicenses, .productName].allSatisfy { position($0) != nil }
     }
 
-    /// The tenant of a row when the content already knows everything the row could add about it.
-    private func knownTenant(_ record: CSVRecord, in content: FileContent) -> TenantID? {
+    /// The tenant of a row, noted first when the row could add to what the content knows of it (its
+    /// name and domain, read as ``RecordDecoder/tenant(_:)`` reads them: a tenant's first row).
+    private func tenant(of record: CSVRecord, source: Provenance, noting content: inout FileContent) -> TenantID? {
         guard let tenant = guid(record, .tenantId).map(TenantID.init) else { return nil }
-        return content.knows(tenant, name: hasTenantName, domain: hasTenantDomain) ? tenant : nil
+        if !content.knows(tenant, name: hasTenantName, domain: hasTenantDomain) {
+            var raw = RawRecord(source: source)
+            for column in [CanonicalColumn.tenantId, .tenantName, .tenantDomain] {
+                guard let position = position(column) else { continue }
+                raw.set(column, record.string(at: position), at: record.column(at: position))
+            }
+            guard let info = try? RecordDecoder().tenant(raw) else { return nil }
+            content.note(info)
+        }
+        return tenant
     }
 
     // MARK: - Rows
 
     /// The row as a subscription, or nil to decode it the reference way.
-    mutating func subscription(_ record: CSVRecord, source: Provenance, in content: FileContent) -> Subscription? {
-        guard let tenant = knownTenant(record, in: content),
+    mutating func subscription(_ record: CSVRecord, source: Provenance, in content: inout FileContent) -> Subscription? {
+        guard let tenant = tenant(of: record, source: source, noting: &content),
             let id = guid(record, .subscriptionId).map(SubscriptionID.init)
         else { return nil }
         var subscription = Subscription(id: id, tenant: tenant, view: view, source: source)
@@ -213,8 +223,8 @@ struct CanonicalFastPath {
     }
 
     /// The row as a license pool, or nil to decode it the reference way.
-    mutating func license(_ record: CSVRecord, source: Provenance, in content: FileContent) -> LicensePool? {
-        guard let tenant = knownTenant(record, in: content),
+    mutating func license(_ record: CSVRecord, source: Provenance, in content: inout FileContent) -> LicensePool? {
+        guard let tenant = tenant(of: record, source: source, noting: &content),
             let sku = guid(record, .skuId).map(SkuID.init),
             case .value(let name?) = names.memo(record, position(.productName)!, { .value(nonEmpty($0)) }),
             let total = decimal(record, position(.totalLicenses)!)
