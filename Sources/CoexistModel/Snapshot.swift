@@ -128,19 +128,18 @@ public struct Snapshot: Sendable {
     @discardableResult
     public mutating func insert(_ subscription: Subscription) -> Duplicate? {
         // Mutating in place through the subscript keeps the view's dictionary uniquely referenced:
-        // copying it out and back would copy every record on every insert.
-        guard let existing = views[subscription.view]?[subscription.id] else {
-            views[subscription.view, default: [:]][subscription.id] = subscription
+        // copying it out and back would copy every record on every insert. Inserting first and putting
+        // a repeat's first record back costs one lookup for the million records that are no repeat.
+        guard let existing = views[subscription.view, default: [:]].updateValue(subscription, forKey: subscription.id) else {
             return nil
         }
         var comparable = subscription
         comparable.source = existing.source
-        if comparable == existing { return nil }
-        if subscription.source < existing.source {
-            views[subscription.view, default: [:]][subscription.id] = subscription
+        if comparable != existing && subscription.source < existing.source {
             return Duplicate(kept: subscription, dropped: existing)
         }
-        return Duplicate(kept: existing, dropped: subscription)
+        views[subscription.view, default: [:]][subscription.id] = existing
+        return comparable == existing ? nil : Duplicate(kept: existing, dropped: subscription)
     }
 
     /// Notes a tenant's identity, keeping names already known.

@@ -73,12 +73,12 @@ public struct ReconciledModel: Sendable {
         let known = Channel.allCases
         var counts = (known.map { Optional($0) } + [nil]).map { ChannelCount(channel: $0) }
         let slot = { (channel: Channel?) in channel.flatMap { known.firstIndex(of: $0) } ?? known.count }
-        for record in baseline.values {
+        for record in baselineOrder.records {
             let index = slot(record.channel)
             counts[index].baselineSubscriptions += 1
             if let seats = record.seatsInServiceIfAny { counts[index].baselineSeats += seats }
         }
-        for record in current.values {
+        for record in currentOrder.records {
             let index = slot(record.channel)
             counts[index].currentSubscriptions += 1
             if let seats = record.seatsInServiceIfAny { counts[index].currentSeats += seats }
