@@ -50,12 +50,12 @@ extension ReconcileResult {
     /// side and never holds all of them at once).
     public func reportFiles(csvDialect: CSVDialect = .standard) -> [ReportFile] {
         [
-            ReportFile(name: "report.json") { JSONReport.render(self) },
-            ReportFile(name: "summary.md") { MarkdownSummary.render(self) },
-            ReportFile(name: "findings.csv") { FindingsCSV.render(self, dialect: csvDialect) },
-            ReportFile(name: "changes.csv") { ChangesCSV.render(self, dialect: csvDialect) },
-            ReportFile(name: "costs.csv") { CostsCSV.render(self, dialect: csvDialect) },
-            ReportFile(name: "report.html") { HTMLReport.render(self) },
+            ReportFile(name: "report.json") { JSONReport.write(self, into: &$0) },
+            ReportFile(name: "summary.md", render: { MarkdownSummary.render(self) }),
+            ReportFile(name: "findings.csv") { FindingsCSV.write(self, dialect: csvDialect, into: &$0) },
+            ReportFile(name: "changes.csv") { ChangesCSV.write(self, dialect: csvDialect, into: &$0) },
+            ReportFile(name: "costs.csv") { CostsCSV.write(self, dialect: csvDialect, into: &$0) },
+            ReportFile(name: "report.html", render: { HTMLReport.render(self) }),
         ]
     }
 
