@@ -56,8 +56,9 @@ extension ReportOutput {
     }
 
     /// `text` escaped for HTML element content and quoted attribute values: `& < > " '` as
-    /// entities, NUL as U+FFFD (the replacement character); everything else as UTF-8.
-    public mutating func appendHTMLEscaped(_ text: String) {
+    /// entities, NUL as U+FFFD (the replacement character); everything else as UTF-8. With
+    /// `wrappingAfterSlashes`, each `/` is followed by `<wbr>`, so a path may wrap at its directories.
+    public mutating func appendHTMLEscaped(_ text: String, wrappingAfterSlashes: Bool = false) {
         var text = text
         text.withUTF8 { source in
             var runStart = 0
@@ -70,6 +71,7 @@ extension ReportOutput {
                 case UInt8(ascii: "\""): escape = "&quot;"
                 case UInt8(ascii: "'"): escape = "&#39;"
                 case 0: escape = "\u{FFFD}"
+                case UInt8(ascii: "/") where wrappingAfterSlashes: escape = "/<wbr>"
                 default: continue
                 }
                 append(bytes: UnsafeBufferPointer(rebasing: source[runStart..<index]))

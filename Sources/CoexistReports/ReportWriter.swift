@@ -18,13 +18,18 @@ public struct ReportFile: Sendable {
     /// Appends the whole report to an output, which streams it to its file as it grows.
     public let write: @Sendable (inout ReportOutput) -> Void
 
-    public init(name: String, write: @escaping @Sendable (inout ReportOutput) -> Void) {
+    /// Files of higher priority start first. The writer runs two at a time: the longest report,
+    /// started last, would run alone at the end.
+    public let priority: Int
+
+    public init(name: String, priority: Int = 0, write: @escaping @Sendable (inout ReportOutput) -> Void) {
         self.name = name
+        self.priority = priority
         self.write = write
     }
 
-    public init(name: String, render: @escaping @Sendable () -> String) {
-        self.init(name: name) { out in out.append(render()) }
+    public init(name: String, priority: Int = 0, render: @escaping @Sendable () -> String) {
+        self.init(name: name, priority: priority) { out in out.append(render()) }
     }
 
     /// The whole report as text, in memory.
@@ -51,8 +56,8 @@ public struct ReportWriter: Sendable {
         try write(files.map { file in ReportFile(name: file.name) { file.contents } })
     }
 
-    /// Renders and writes the files, two at a time on two cores: each streams into its temporary file
-    /// a megabyte at a time, so no report is ever whole in memory.
+    /// Renders and writes the files, two at a time on two cores, higher priorities first: each
+    /// streams into its temporary file a megabyte at a time, so no report is ever whole in memory.
     /// Only when every file is written are they renamed into place; on any failure none is.
     public func write(_ files: [ReportFile]) throws(ReportError) {
         do {
@@ -69,7 +74,9 @@ public struct ReportWriter: Sendable {
         }
         var renamed = false
         defer { if !renamed { for entry in entries { unlink(entry.temporary) } } }
-        let outcomes = concurrentMap(entries.count) { index -> ReportError? in
+        let byPriority = entries.indices.sorted { entries[$0].file.priority > entries[$1].file.priority }
+        let outcomes = concurrentMap(byPriority.count) { position -> ReportError? in
+            let index = byPriority[position]
             do throws(ReportError) {
                 try Self.writeDurably(entries[index].file, to: entries[index].temporary)
                 return nil

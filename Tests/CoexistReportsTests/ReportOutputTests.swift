@@ -36,6 +36,22 @@ struct ReportOutputTests {
         }
     }
 
+    @Test func pathsWrapAfterTheirSlashesLikeTheFoundationReplacement() {
+        for text in Self.tricky + ["a/b", "/", "//x//", "dir/sub/<file>.csv:12", "ä/ö"] {
+            var out = ReportOutput()
+            out.appendHTMLEscaped(text, wrappingAfterSlashes: true)
+            #expect(out.text == Self.scalarHTMLEscape(text).replacingOccurrences(of: "/", with: "/<wbr>"))
+        }
+    }
+
+    @Test("an ASCII tenant name sorts by its lower case, exactly as Foundation folds it")
+    func asciiNamesFoldToLowerCase() {
+        let names = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) } + ["Contoso GmbH & Co. KG", "ZURICH ag", "Ærø", "Zürich"]
+        for name in names {
+            #expect(HTMLPage.sortKey(name) == name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
+        }
+    }
+
     @Test func csvCellsMatchTheStringWriter() {
         for dialect in CSVDialect.all {
             for text in Self.tricky {

@@ -41,16 +41,19 @@ extension HTMLPage {
         var hidden = 0
         var rows = ReportOutput()
         for id in ids {
-            if let change = changes[id] {
-                subscriptionRow(id, change: change, tenantKey: tenantKey, into: &rows)
-            } else if changed.contains(id) {
-                hidden += 1
-            } else if let current = result.model.current.index(forKey: id), result.model.baseline.index(forKey: id) != nil {
+            // Most subscriptions of a big run are unchanged: one look-up tells, before the listed changes are searched.
+            if changed.contains(id) {
+                if let change = changes[id] {
+                    subscriptionRow(id, change: change, tenantKey: tenantKey, into: &rows)
+                } else {
+                    hidden += 1
+                }
+            } else if let record = result.model.current[id], result.model.baseline.index(forKey: id) != nil {
                 if listsUnchanged {
                     subscriptionRow(id, change: nil, tenantKey: tenantKey, into: &rows)
                 } else {
                     unchanged += 1
-                    if let seats = result.model.current.values[current].seatsInServiceIfAny { unchangedSeats += seats }
+                    if let seats = record.seatsInServiceIfAny { unchangedSeats += seats }
                 }
             }
         }
@@ -238,7 +241,11 @@ extension HTMLPage {
     func evidence(_ current: Provenance?, _ baseline: Provenance?) -> String {
         var parts: [String] = []
         // <wbr> after each '/' lets a long path wrap at its directories, not inside a name.
-        let breakable = { (source: Provenance) in escape(source.description).replacingOccurrences(of: "/", with: "/<wbr>") }
+        let breakable = { (source: Provenance) in
+            var out = ReportOutput()
+            out.appendHTMLEscaped(source.description, wrappingAfterSlashes: true)
+            return out.text
+        }
         if let current { parts.append(breakable(current)) }
         if let baseline { parts.append("baseline " + breakable(baseline)) }
         return parts.joined(separator: "<br>")

@@ -171,7 +171,9 @@ struct HTMLPage {
 
     /// A name folded for ordering people expect: `Ærø` near `A`, `zürich` with `Zurich`.
     static func sortKey(_ name: String) -> String {
-        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        // An ASCII name (nearly every one) folds to its lower case, for a fraction of Foundation's cost.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return name.lowercased() }
+        return name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
     /// The verdict in a few words, for the title and the banner.
