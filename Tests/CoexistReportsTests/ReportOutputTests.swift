@@ -67,6 +67,35 @@ struct ReportOutputTests {
         }
     }
 
+    @Test("report.json streamed element by element is the document as one JSONValue, nightly keys too")
+    func streamedJSONIsTheWholeDocument() throws {
+        var nightly = sampleResult()
+        let notes = nightly.run.findings.indices.map { index in
+            NightlyNotes.FindingNote(
+                newSinceLastRun: index == 0, firstSeenRun: index == 1 ? nil : 1,
+                accepted: index == 2 ? NightlyNotes.Acceptance(by: "Petra", at: "2026-11-02", reason: "ticket \"42\"") : nil,
+                acceptanceExpired: index == 3)
+        }
+        nightly.annotate(NightlyNotes(store: "s", run: 2, previousRun: 1, inputsUnchangedSinceRun: nil, baselines: [], findings: notes))
+        for result in [sampleResult(), nightly] {
+            let findings = result.run.findings.indices.map { index -> JSONValue in
+                guard let note = result.nightlyNote(at: index), case .object(let keys) = JSONReport.finding(result.run.findings[index])
+                else { return JSONReport.finding(result.run.findings[index]) }
+                return .object(keys + JSONReport.nightlyKeys(note))
+            }
+            var members = JSONReport.head(result)
+            members.append(("findings", .array(findings)))
+            members.append(
+                ("changes", .array(result.diff.changes.map { JSONReport.change($0, cost: result.costs.cost(of: $0.subscription)) })))
+            members.append(("generatedAt", .string(result.generatedAt)))
+            members.append(("failOn", .string(result.failOn.rawValue)))
+            members.append(("exportingPartners", .array(result.exportingPartners.sorted().map { .string($0.description) })))
+            if let notes = result.nightly { members.append(("nightly", JSONReport.nightlyObject(notes))) }
+            #expect(JSONReport.render(result) == JSONValue.object(members).serialized())
+        }
+        #expect(JSONReport.render(nightly).contains("\"newSinceLastRun\": true"))
+    }
+
     @Test func integersAreWrittenInDecimal() {
         var out = ReportOutput()
         for value in [0, 7, -7, 10, 1_234_567, Int.max, Int.min] {

@@ -48,7 +48,7 @@ extension HTMLPage {
     func hasSection(_ tenant: TenantID) -> Bool {
         if listsUnchanged || !(findings[tenant] ?? []).isEmpty { return true }
         // A tenant some rule could not be evaluated for says so in its section.
-        if result.run.evaluations.contains(where: { $0.notEvaluatedTenants[tenant] != nil }) { return true }
+        if notEvaluatedTenants.contains(tenant) { return true }
         return (result.model.subscriptionsByTenant[tenant] ?? []).contains { changes.index(forKey: $0) != nil }
     }
 

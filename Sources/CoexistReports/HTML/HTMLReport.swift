@@ -124,6 +124,8 @@ struct HTMLPage {
     let changed: Set<SubscriptionID>
     /// Whether unchanged subscriptions are listed (small runs) or counted.
     let listsUnchanged: Bool
+    /// Tenants some rule could not be evaluated for.
+    let notEvaluatedTenants: Set<TenantID>
 
     init(result: ReconcileResult, limits: HTMLReport.Limits) {
         self.result = result
@@ -167,6 +169,7 @@ struct HTMLPage {
         changesPerTenant = Dictionary(grouping: result.diff.changes, by: \.tenant).mapValues(\.count)
         changed = Set(result.diff.changes.map(\.subscription))
         listsUnchanged = result.diff.counts.unchanged <= limits.unchangedRows
+        notEvaluatedTenants = Set(result.run.evaluations.flatMap(\.notEvaluatedTenants.keys))
     }
 
     /// A name folded for ordering people expect: `Ærø` near `A`, `zürich` with `Zurich`.
