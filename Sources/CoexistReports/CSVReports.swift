@@ -10,7 +10,13 @@ public enum FindingsCSV {
     ]
 
     public static func render(_ result: ReconcileResult, dialect: CSVDialect = .standard) -> String {
-        var writer = CSVWriter(dialect: dialect)
+        var out = ReportOutput()
+        write(result, dialect: dialect, into: &out)
+        return out.text
+    }
+
+    public static func write(_ result: ReconcileResult, dialect: CSVDialect = .standard, into out: inout ReportOutput) {
+        var writer = CSVWriter(dialect: dialect, output: consume out)
         writer.writeHeader(header)
         for finding in result.run.findings {
             writer.write([
@@ -21,7 +27,7 @@ public enum FindingsCSV {
                 .optional(finding.baselineSource?.file), .int(finding.baselineSource?.line),
             ])
         }
-        return writer.text
+        out = writer.output
     }
 }
 
@@ -33,7 +39,13 @@ public enum ChangesCSV {
     ]
 
     public static func render(_ result: ReconcileResult, dialect: CSVDialect = .standard) -> String {
-        var writer = CSVWriter(dialect: dialect)
+        var out = ReportOutput()
+        write(result, dialect: dialect, into: &out)
+        return out.text
+    }
+
+    public static func write(_ result: ReconcileResult, dialect: CSVDialect = .standard, into out: inout ReportOutput) {
+        var writer = CSVWriter(dialect: dialect, output: consume out)
         writer.writeHeader(header)
         for change in result.diff.changes {
             for field in change.fields {
@@ -46,7 +58,7 @@ public enum ChangesCSV {
                 ])
             }
         }
-        return writer.text
+        out = writer.output
     }
 
     /// Quantities and prices are numbers a spreadsheet should sum; everything else is text.
@@ -71,7 +83,13 @@ public enum CostsCSV {
     ]
 
     public static func render(_ result: ReconcileResult, dialect: CSVDialect = .standard) -> String {
-        var writer = CSVWriter(dialect: dialect)
+        var out = ReportOutput()
+        write(result, dialect: dialect, into: &out)
+        return out.text
+    }
+
+    public static func write(_ result: ReconcileResult, dialect: CSVDialect = .standard, into out: inout ReportOutput) {
+        var writer = CSVWriter(dialect: dialect, output: consume out)
         writer.writeHeader(header)
         for change in result.diff.changes {
             guard let cost = result.costs.cost(of: change.subscription) else { continue }
@@ -97,6 +115,6 @@ public enum CostsCSV {
                     ])
             }
         }
-        return writer.text
+        out = writer.output
     }
 }

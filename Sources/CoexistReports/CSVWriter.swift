@@ -60,11 +60,17 @@ public struct CSVDialect: Hashable, Sendable, CustomStringConvertible {
 /// the delimiter, a quote or a line break.
 public struct CSVWriter: Sendable {
     public let dialect: CSVDialect
-    private(set) var output = ""
+    /// Where the rows go: in memory for ``text``, or streamed to a report file.
+    public private(set) var output: ReportOutput
+    private let delimiterByte: UInt8
+    private let decimalByte: UInt8
 
-    public init(dialect: CSVDialect = .standard) {
+    public init(dialect: CSVDialect = .standard, output: ReportOutput = ReportOutput()) {
         self.dialect = dialect
-        if dialect.byteOrderMark { output = "\u{FEFF}" }
+        self.output = output
+        delimiterByte = dialect.delimiter.asciiValue ?? UInt8(ascii: ",")
+        decimalByte = dialect.decimalSeparator.asciiValue ?? UInt8(ascii: ".")
+        if dialect.byteOrderMark { self.output.append("\u{FEFF}") }
     }
 
     /// The field delimiter.
@@ -72,8 +78,11 @@ public struct CSVWriter: Sendable {
 
     /// Appends one record, ended by CRLF.
     public mutating func write(_ cells: [CSVCell]) {
-        output += cells.map(encode).joined(separator: String(delimiter))
-        output += "\r\n"
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { output.append(byte: delimiterByte) }
+            append(cell)
+        }
+        output.append(staticString: "\r\n")
     }
 
     /// Appends a header row of plain names.
@@ -81,39 +90,48 @@ public struct CSVWriter: Sendable {
         write(names.map { .text($0) })
     }
 
-    /// The document written so far.
-    public var text: String { output }
+    /// The document written so far (in-memory writers).
+    public var text: String { output.text }
 
-    func encode(_ cell: CSVCell) -> String {
+    /// Appends a cell byte by byte: this runs for every cell of a 1M-row report.
+    private mutating func append(_ cell: CSVCell) {
         switch cell {
         case .empty:
-            return ""
+            return
         case .number(let digits):
-            guard dialect.decimalSeparator != "." else { return digits }
-            return String(digits.map { $0 == "." ? dialect.decimalSeparator : $0 })
+            guard decimalByte != UInt8(ascii: ".") else { return output.append(digits) }
+            var digits = digits
+            digits.withUTF8 { bytes in
+                for byte in bytes { output.append(byte: byte == UInt8(ascii: ".") ? decimalByte : byte) }
+            }
         case .text(let raw):
-            var value = raw
-            if let first = value.utf8.first,
-                [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D, 0x0A].contains(first)
-            {
-                value = "'" + value
+            var raw = raw
+            raw.withUTF8 { bytes in
+                let formula =
+                    bytes.first.map { first in
+                        first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+                            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D || first == 0x0A
+                    } ?? false
+                // Quoted when it holds the delimiter, a quote or a line break, or starts or ends with a
+                // space (after the `'` a formula gets, which never needs quoting itself).
+                let needsQuotes =
+                    bytes.contains { $0 == delimiterByte || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+                    || (!formula && bytes.first == 0x20) || bytes.last == 0x20
+                if needsQuotes { output.append(byte: UInt8(ascii: "\"")) }
+                if formula { output.append(byte: UInt8(ascii: "'")) }
+                if needsQuotes {
+                    var runStart = 0
+                    for index in bytes.indices where bytes[index] == UInt8(ascii: "\"") {
+                        // The quote ends this run and starts the next one: written twice.
+                        output.append(bytes: UnsafeBufferPointer(rebasing: bytes[runStart...index]))
+                        runStart = index
+                    }
+                    output.append(bytes: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+                    output.append(byte: UInt8(ascii: "\""))
+                } else {
+                    output.append(bytes: bytes)
+                }
             }
-            // Byte scan instead of Foundation's range(of:): this runs for every cell of a 1M-row report.
-            let delimiterByte = delimiter.asciiValue ?? UInt8(ascii: ",")
-            let utf8 = value.utf8
-            let needsQuotes =
-                utf8.contains { $0 == delimiterByte || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-                || utf8.first == 0x20 || utf8.last == 0x20
-            guard needsQuotes else { return value }
-            var quoted = [UInt8]()
-            quoted.reserveCapacity(utf8.count + 2)
-            quoted.append(UInt8(ascii: "\""))
-            for byte in utf8 {
-                if byte == UInt8(ascii: "\"") { quoted.append(byte) }
-                quoted.append(byte)
-            }
-            quoted.append(UInt8(ascii: "\""))
-            return String(decoding: quoted, as: UTF8.self)
         }
     }
 }

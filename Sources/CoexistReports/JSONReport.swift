@@ -5,12 +5,55 @@ import CoexistRules
 /// `report.json`, schemaVersion 1 (SPEC §5). Keys in the schema's order; extra keys after them.
 public enum JSONReport {
     public static func render(_ result: ReconcileResult) -> String {
-        withNightlyKeys(document(result), result).serialized()
+        var out = ReportOutput()
+        write(result, into: &out)
+        return out.text
     }
 
-    static func document(_ result: ReconcileResult) -> JSONValue {
+    /// Streams the document: the findings and the changes (a million on a big run) are made and
+    /// written one at a time, laid out exactly as one ``JSONValue`` of the whole document would be.
+    public static func write(_ result: ReconcileResult, into out: inout ReportOutput) {
+        out.append(staticString: "{\n")
+        for (key, value) in head(result) {
+            JSONValue.writeKey(key, indent: 1, into: &out)
+            value.write(into: &out, indent: 1)
+            out.append(staticString: ",\n")
+        }
+        let findings = result.run.findings
+        JSONValue.writeKey("findings", indent: 1, into: &out)
+        JSONValue.writeArray(findings.count, indent: 1, into: &out) { index, out in
+            var value = finding(findings[index])
+            // The nightly form adds the store's note to each finding (NightlyNotes).
+            if let note = result.nightlyNote(at: index), case .object(let keys) = value {
+                value = .object(keys + nightlyKeys(note))
+            }
+            value.write(into: &out, indent: 2)
+        }
+        out.append(staticString: ",\n")
+        let changes = result.diff.changes
+        JSONValue.writeKey("changes", indent: 1, into: &out)
+        JSONValue.writeArray(changes.count, indent: 1, into: &out) { index, out in
+            change(changes[index], cost: result.costs.cost(of: changes[index].subscription)).write(into: &out, indent: 2)
+        }
+        out.append(staticString: ",\n")
+        var tail: [(String, JSONValue)] = [
+            ("generatedAt", .string(result.generatedAt)),
+            ("failOn", .string(result.failOn.rawValue)),
+            ("exportingPartners", .array(result.exportingPartners.sorted().map { .string($0.description) })),
+        ]
+        if let nightly = result.nightly { tail.append(("nightly", nightlyObject(nightly))) }
+        for (index, (key, value)) in tail.enumerated() {
+            JSONValue.writeKey(key, indent: 1, into: &out)
+            value.write(into: &out, indent: 1)
+            out.append(staticString: index == tail.count - 1 ? "\n" : ",\n")
+        }
+        out.append(staticString: "}\n")
+    }
+
+    /// The members before `findings`, in the schema's order.
+    static func head(_ result: ReconcileResult) -> [(String, JSONValue)] {
         let counts = result.diff.counts
-        return .object([
+        return [
             ("schemaVersion", .int(1)),
             ("status", .string(result.status.rawValue)),
             ("toolVersion", .string(result.toolVersion)),
@@ -71,12 +114,7 @@ public enum JSONReport {
                         return .object(members)
                     })
             ),
-            ("findings", .array(result.run.findings.map(finding))),
-            ("changes", .array(result.diff.changes.map { change($0, cost: result.costs.cost(of: $0.subscription)) })),
-            ("generatedAt", .string(result.generatedAt)),
-            ("failOn", .string(result.failOn.rawValue)),
-            ("exportingPartners", .array(result.exportingPartners.sorted().map { .string($0.description) })),
-        ])
+        ]
     }
 
     static func finding(_ finding: Finding) -> JSONValue {

@@ -17,62 +17,62 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Pretty-printed with two-space indentation and a final newline.
     public func serialized() -> String {
-        var out = ""
+        var out = ReportOutput()
         write(into: &out, indent: 0)
-        out += "\n"
-        return out
+        out.append(byte: UInt8(ascii: "\n"))
+        return out.text
     }
 
-    private func write(into out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1)
-        let closing = String(repeating: "  ", count: indent)
+    /// Appends the value as it stands at nesting depth `indent` (its first line is not indented:
+    /// it follows a key or its container's padding).
+    func write(into out: inout ReportOutput, indent: Int) {
         switch self {
         case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
-            out += "{\n"
+            guard !members.isEmpty else { return out.append(staticString: "{}") }
+            out.append(staticString: "{\n")
             for (index, (key, value)) in members.enumerated() {
-                out += pad + JSONValue.quote(key) + ": "
+                JSONValue.writeKey(key, indent: indent + 1, into: &out)
                 value.write(into: &out, indent: indent + 1)
-                out += index == members.count - 1 ? "\n" : ",\n"
+                out.append(staticString: index == members.count - 1 ? "\n" : ",\n")
             }
-            out += closing + "}"
+            out.append(spaces: 2 * indent)
+            out.append(byte: UInt8(ascii: "}"))
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
-            out += "[\n"
-            for (index, item) in items.enumerated() {
-                out += pad
-                item.write(into: &out, indent: indent + 1)
-                out += index == items.count - 1 ? "\n" : ",\n"
+            JSONValue.writeArray(items.count, indent: indent, into: &out) { index, out in
+                items[index].write(into: &out, indent: indent + 1)
             }
-            out += closing + "]"
-        case .string(let text): out += JSONValue.quote(text)
-        case .number(let text): out += text
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .null: out += "null"
+        case .string(let text): out.appendJSONString(text)
+        case .number(let text): out.append(text)
+        case .bool(let flag): out.append(staticString: flag ? "true" : "false")
+        case .null: out.append(staticString: "null")
         }
     }
 
-    /// RFC 8259 string escaping; non-ASCII stays as UTF-8.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+    /// `  "key": ` of an object member at depth `indent`; the value follows.
+    static func writeKey(_ key: String, indent: Int, into out: inout ReportOutput) {
+        out.append(spaces: 2 * indent)
+        out.appendJSONString(key)
+        out.append(staticString: ": ")
+    }
+
+    /// An array of `count` items, each written by `item` at depth `indent + 1`, laid out like
+    /// ``array(_:)``: a million changes go out one by one, never as one array of values.
+    static func writeArray(_ count: Int, indent: Int, into out: inout ReportOutput, item: (Int, inout ReportOutput) -> Void) {
+        guard count > 0 else { return out.append(staticString: "[]") }
+        out.append(staticString: "[\n")
+        for index in 0..<count {
+            out.append(spaces: 2 * (indent + 1))
+            item(index, &out)
+            out.append(staticString: index == count - 1 ? "\n" : ",\n")
         }
-        return out + "\""
+        out.append(spaces: 2 * indent)
+        out.append(byte: UInt8(ascii: "]"))
+    }
+
+    /// RFC 8259 string escaping; non-ASCII stays as UTF-8 (see ``ReportOutput/appendJSONString(_:)``).
+    static func quote(_ text: String) -> String {
+        var out = ReportOutput()
+        out.appendJSONString(text)
+        return out.text
     }
 }

@@ -65,7 +65,12 @@ public enum MarkdownSummary {
         let byTenant = Dictionary(grouping: result.run.findings, by: { $0.tenant })
         if !byTenant.isEmpty {
             out += "\n## Top findings per tenant\n"
-            var tenants = byTenant.keys.sorted { ($0?.description ?? "") < ($1?.description ?? "") }
+            // By id text, partner-wide (no tenant) first; ids compare in the order of their texts.
+            var tenants = byTenant.keys.sorted { lhs, rhs in
+                guard let rhs else { return false }
+                guard let lhs else { return true }
+                return lhs < rhs
+            }
             if tenants.count > tenantSections {
                 let weight = Dictionary(
                     uniqueKeysWithValues: tenants.map { tenant in

@@ -106,27 +106,23 @@ extension ReconcileResult {
 }
 
 extension JSONReport {
-    /// report.json with the nightly keys: a top-level `nightly` object, and on each finding
-    /// `newSinceLastRun`, `firstSeenRun`, `accepted` and `acceptanceExpired`. Extra keys, as SPEC §5 allows.
-    static func withNightlyKeys(_ document: JSONValue, _ result: ReconcileResult) -> JSONValue {
-        guard let nightly = result.nightly, case .object(var members) = document else { return document }
-        for (index, member) in members.enumerated() where member.0 == "findings" {
-            guard case .array(let findings) = member.1 else { continue }
-            let annotated = findings.enumerated().map { offset, finding -> JSONValue in
-                guard case .object(var keys) = finding, let note = result.nightlyNote(at: offset) else { return finding }
-                keys.append(("newSinceLastRun", .bool(note.newSinceLastRun)))
-                keys.append(("firstSeenRun", note.firstSeenRun.map { .int(Int($0)) } ?? .null))
-                keys.append(
-                    (
-                        "accepted",
-                        note.accepted.map { .object([("by", .string($0.by)), ("at", .string($0.at)), ("reason", .string($0.reason))]) }
-                            ?? .null
-                    ))
-                keys.append(("acceptanceExpired", .bool(note.acceptanceExpired)))
-                return .object(keys)
-            }
-            members[index] = ("findings", .array(annotated))
-        }
+    /// The nightly keys of report.json (extra keys, as SPEC §5 allows): on each finding
+    /// `newSinceLastRun`, `firstSeenRun`, `accepted` and `acceptanceExpired`, after its own keys.
+    static func nightlyKeys(_ note: NightlyNotes.FindingNote) -> [(String, JSONValue)] {
+        [
+            ("newSinceLastRun", .bool(note.newSinceLastRun)),
+            ("firstSeenRun", note.firstSeenRun.map { .int(Int($0)) } ?? .null),
+            (
+                "accepted",
+                note.accepted.map { .object([("by", .string($0.by)), ("at", .string($0.at)), ("reason", .string($0.reason))]) }
+                    ?? .null
+            ),
+            ("acceptanceExpired", .bool(note.acceptanceExpired)),
+        ]
+    }
+
+    /// The top-level `nightly` object of report.json, its last key.
+    static func nightlyObject(_ nightly: NightlyNotes) -> JSONValue {
         let baselines = nightly.baselines.map { note -> JSONValue in
             .object([
                 ("tenantId", .string(note.tenant.description)), ("snapshot", .int(Int(note.snapshot))),
@@ -135,18 +131,13 @@ extension JSONReport {
                 ("lateBaseline", note.late.map { .string($0.message) } ?? .null),
             ])
         }
-        members.append(
-            (
-                "nightly",
-                .object([
-                    ("store", .string(nightly.store)), ("run", .int(Int(nightly.run))),
-                    ("previousRun", nightly.previousRun.map { .int(Int($0)) } ?? .null),
-                    ("inputsUnchangedSinceRun", nightly.inputsUnchangedSinceRun.map { .int(Int($0)) } ?? .null),
-                    ("newSinceLastRun", .int(nightly.newCount)), ("accepted", .int(nightly.acceptedCount)),
-                    ("acceptanceExpired", .int(nightly.expiredCount)), ("baselines", .array(baselines)),
-                ])
-            ))
-        return .object(members)
+        return .object([
+            ("store", .string(nightly.store)), ("run", .int(Int(nightly.run))),
+            ("previousRun", nightly.previousRun.map { .int(Int($0)) } ?? .null),
+            ("inputsUnchangedSinceRun", nightly.inputsUnchangedSinceRun.map { .int(Int($0)) } ?? .null),
+            ("newSinceLastRun", .int(nightly.newCount)), ("accepted", .int(nightly.acceptedCount)),
+            ("acceptanceExpired", .int(nightly.expiredCount)), ("baselines", .array(baselines)),
+        ])
     }
 }
 

@@ -12,14 +12,31 @@ public enum ReportError: Error, CustomStringConvertible {
     }
 }
 
-/// A report file: its name and how to render it.
+/// A report file: its name and how to write it.
 public struct ReportFile: Sendable {
     public let name: String
-    public let render: @Sendable () -> String
+    /// Appends the whole report to an output, which streams it to its file as it grows.
+    public let write: @Sendable (inout ReportOutput) -> Void
 
-    public init(name: String, render: @escaping @Sendable () -> String) {
+    /// Files of higher priority start first. The writer runs two at a time: the longest report,
+    /// started last, would run alone at the end.
+    public let priority: Int
+
+    public init(name: String, priority: Int = 0, write: @escaping @Sendable (inout ReportOutput) -> Void) {
         self.name = name
-        self.render = render
+        self.priority = priority
+        self.write = write
+    }
+
+    public init(name: String, priority: Int = 0, render: @escaping @Sendable () -> String) {
+        self.init(name: name, priority: priority) { out in out.append(render()) }
+    }
+
+    /// The whole report as text, in memory.
+    public func render() -> String {
+        var out = ReportOutput()
+        write(&out)
+        return out.text
     }
 }
 
@@ -39,8 +56,8 @@ public struct ReportWriter: Sendable {
         try write(files.map { file in ReportFile(name: file.name) { file.contents } })
     }
 
-    /// Renders and writes the files, two at a time on two cores: each is rendered, written to its
-    /// temporary file and dropped before the next, so the reports are never all in memory at once.
+    /// Renders and writes the files, two at a time on two cores, higher priorities first: each
+    /// streams into its temporary file a megabyte at a time, so no report is ever whole in memory.
     /// Only when every file is written are they renamed into place; on any failure none is.
     public func write(_ files: [ReportFile]) throws(ReportError) {
         do {
@@ -57,9 +74,11 @@ public struct ReportWriter: Sendable {
         }
         var renamed = false
         defer { if !renamed { for entry in entries { unlink(entry.temporary) } } }
-        let outcomes = concurrentMap(entries.count) { index -> ReportError? in
+        let byPriority = entries.indices.sorted { entries[$0].file.priority > entries[$1].file.priority }
+        let outcomes = concurrentMap(byPriority.count) { position -> ReportError? in
+            let index = byPriority[position]
             do throws(ReportError) {
-                try Self.writeDurably(entries[index].file.render(), to: entries[index].temporary)
+                try Self.writeDurably(entries[index].file, to: entries[index].temporary)
                 return nil
             } catch {
                 return error
@@ -95,25 +114,14 @@ public struct ReportWriter: Sendable {
         }
     }
 
-    private static func writeDurably(_ contents: String, to path: String) throws(ReportError) {
+    private static func writeDurably(_ file: ReportFile, to path: String) throws(ReportError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
-        var contents = contents
-        // Writes the string's own UTF-8 storage: no copy of a report that may be hundreds of megabytes.
-        let failure: Int32? = contents.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
-        if let failure { throw .cannotWrite(path: path, reason: String(cString: strerror(failure))) }
+        var output = ReportOutput(descriptor: descriptor)
+        file.write(&output)
+        output.flush()
+        if let failure = output.failure { throw .cannotWrite(path: path, reason: String(cString: strerror(failure))) }
         guard fsync(descriptor) == 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
     }
 }

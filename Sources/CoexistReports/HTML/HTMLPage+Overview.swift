@@ -4,7 +4,7 @@ import Foundation
 
 /// The top of the page: verdict, as-of dates, key figures, money, charts, counts, inputs.
 extension HTMLPage {
-    func overview(into html: inout String) {
+    func overview(into html: inout ReportOutput) {
         verdict(into: &html)
         keyFigures(into: &html)
         money(into: &html)
@@ -12,7 +12,7 @@ extension HTMLPage {
         counts(into: &html)
     }
 
-    private func verdict(into html: inout String) {
+    private func verdict(into html: inout ReportOutput) {
         let failing = result.run.findings.filter { $0.severity >= result.failOn }.count
         let notEvaluated = result.notEvaluated.filter { $0.severity == .error }.count
         let (mark, headline): (String, String) =
@@ -42,7 +42,7 @@ extension HTMLPage {
             """
     }
 
-    private func keyFigures(into html: inout String) {
+    private func keyFigures(into html: inout ReportOutput) {
         let counts = result.diff.counts
         let figures: [(String, String, String)] = [
             ("error", figure(result.count(.error)), "errors"), ("warning", figure(result.count(.warning)), "warnings"),
@@ -59,7 +59,7 @@ extension HTMLPage {
         html += "</section>\n"
     }
 
-    private func money(into html: inout String) {
+    private func money(into html: inout ReportOutput) {
         let costs = result.costs
         html += "<section id=\"money\"><h2>Monthly cost effect</h2>\n"
         if costs.totals.isEmpty {
@@ -92,7 +92,7 @@ extension HTMLPage {
         html += "</section>\n"
     }
 
-    private func charts(into html: inout String) {
+    private func charts(into html: inout ReportOutput) {
         let byRule = Dictionary(grouping: result.run.findings, by: \.rule).mapValues(\.count)
         let ruleBars = result.run.evaluations.compactMap { evaluation in
             byRule[evaluation.id].map { SVGChart.Bar(label: evaluation.id, values: [Decimal($0)], classes: ["bar-\(evaluation.severity)"]) }
@@ -123,7 +123,7 @@ extension HTMLPage {
         html += "</figure>\n</div></section>\n"
     }
 
-    private func counts(into html: inout String) {
+    private func counts(into html: inout ReportOutput) {
         let byRule = Dictionary(grouping: result.run.findings, by: \.rule).mapValues(\.count)
         html += "<section id=\"counts\"><div class=\"grid\"><div><h2>Rules</h2>\n"
         html +=
@@ -154,7 +154,7 @@ extension HTMLPage {
     }
 
     /// The full list of input files with their digests (at the end of the page: the top says how many).
-    func inputs(into html: inout String) {
+    func inputs(into html: inout ReportOutput) {
         html += "<section id=\"inputs\"><h2>Inputs</h2>\n"
         html +=
             "<table class=\"sortable\"><thead><tr><th>Side</th><th>File</th><th>Kind</th><th>Format</th><th class=\"num\">Records</th>"

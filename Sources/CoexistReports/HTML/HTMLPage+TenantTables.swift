@@ -14,7 +14,7 @@ extension HTMLPage {
         ("Ends", .endDate, "date"), ("Reseller", .resellerPartnerId, ""), ("Advisors", .advisors, ""),
     ]
 
-    func findingsTable(_ found: [Finding], tenantKey: String, into html: inout String) {
+    func findingsTable(_ found: [Finding], tenantKey: String, into html: inout ReportOutput) {
         html += """
             <div class="block"><h4>Findings</h4><table class="sortable findings"><thead><tr><th>Severity</th><th>Rule</th>\
             <th>Subject</th><th>Finding</th><th>Before → after</th><th>Evidence</th></tr></thead><tbody>
@@ -34,23 +34,26 @@ extension HTMLPage {
         html += "</tbody></table></div>\n"
     }
 
-    func subscriptionsTable(_ tenant: TenantID, tenantKey: String, into html: inout String) {
+    func subscriptionsTable(_ tenant: TenantID, tenantKey: String, into html: inout ReportOutput) {
         let ids = result.model.subscriptionsByTenant[tenant] ?? []
         var unchanged = 0
         var unchangedSeats = Decimal(0)
         var hidden = 0
-        var rows = ""
+        var rows = ReportOutput()
         for id in ids {
-            if let change = changes[id] {
-                subscriptionRow(id, change: change, tenantKey: tenantKey, into: &rows)
-            } else if changed.contains(id) {
-                hidden += 1
-            } else if let record = result.model.current[id], result.model.baseline[id] != nil {
+            // Most subscriptions of a big run are unchanged: one look-up tells, before the listed changes are searched.
+            if changed.contains(id) {
+                if let change = changes[id] {
+                    subscriptionRow(id, change: change, tenantKey: tenantKey, into: &rows)
+                } else {
+                    hidden += 1
+                }
+            } else if let record = result.model.current[id], result.model.baseline.index(forKey: id) != nil {
                 if listsUnchanged {
                     subscriptionRow(id, change: nil, tenantKey: tenantKey, into: &rows)
                 } else {
                     unchanged += 1
-                    unchangedSeats += record.seatsInService
+                    if let seats = record.seatsInServiceIfAny { unchangedSeats += seats }
                 }
             }
         }
@@ -61,7 +64,8 @@ extension HTMLPage {
                 html += column.css == "num" ? "<th class=\"num\">\(column.title)</th>" : "<th>\(column.title)</th>"
             }
             html += "<th class=\"num\">Monthly effect</th><th>Change</th></tr></thead><tbody>\n"
-            html += rows + "</tbody></table>\n"
+            html.append(rows)
+            html += "</tbody></table>\n"
         } else if ids.isEmpty {
             html += "<p class=\"note\">No subscription in either export set.</p>\n"
         }
@@ -76,7 +80,7 @@ extension HTMLPage {
         html += "</div>\n"
     }
 
-    private func subscriptionRow(_ id: SubscriptionID, change: SubscriptionChange?, tenantKey: String, into html: inout String) {
+    private func subscriptionRow(_ id: SubscriptionID, change: SubscriptionChange?, tenantKey: String, into html: inout ReportOutput) {
         let before = result.model.baseline[id]
         let after = result.model.current[id]
         guard let record = after ?? before else { return }
@@ -128,7 +132,7 @@ extension HTMLPage {
         return "<td class=\"num\" data-v=\"\(cost.lines.first?.monthlyEffect.plainText ?? "0")\">\(lines.joined(separator: "<br>"))</td>"
     }
 
-    func relationshipsTable(_ tenant: TenantID, tenantKey: String, into html: inout String) {
+    func relationshipsTable(_ tenant: TenantID, tenantKey: String, into html: inout ReportOutput) {
         guard result.model.hasRelationships else { return }
         let pairs = result.model.relationshipsByTenant[tenant] ?? []
         html += "<div class=\"block\"><h4>Relationships</h4>\n"
@@ -237,7 +241,11 @@ extension HTMLPage {
     func evidence(_ current: Provenance?, _ baseline: Provenance?) -> String {
         var parts: [String] = []
         // <wbr> after each '/' lets a long path wrap at its directories, not inside a name.
-        let breakable = { (source: Provenance) in escape(source.description).replacingOccurrences(of: "/", with: "/<wbr>") }
+        let breakable = { (source: Provenance) in
+            var out = ReportOutput()
+            out.appendHTMLEscaped(source.description, wrappingAfterSlashes: true)
+            return out.text
+        }
         if let current { parts.append(breakable(current)) }
         if let baseline { parts.append("baseline " + breakable(baseline)) }
         return parts.joined(separator: "<br>")

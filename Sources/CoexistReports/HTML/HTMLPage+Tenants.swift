@@ -5,14 +5,15 @@ import Foundation
 
 /// The per-tenant part of the page: the tenant table, the filter bar, one section per tenant.
 extension HTMLPage {
-    func tenantSections(into html: inout String) {
+    func tenantSections(into html: inout ReportOutput) {
         var severities: [TenantID: [Severity: Int]] = [:]
         for finding in result.run.findings {
             if let tenant = finding.tenant { severities[tenant, default: [:]][finding.severity, default: 0] += 1 }
         }
         let sectioned = tenants.filter(hasSection)
+        let withSection = Set(sectioned)
         html += "<section id=\"tenants\"><h2>Tenants</h2>\n"
-        tenantTable(severities: severities, into: &html)
+        tenantTable(severities: severities, withSection: withSection, into: &html)
         filterBar(sectioned: sectioned, into: &html)
         if findingsListed < result.run.findings.count {
             html +=
@@ -27,7 +28,7 @@ extension HTMLPage {
         for tenant in sectioned {
             article(tenant, severities: severities[tenant] ?? [:], into: &html)
         }
-        let unsectioned = tenants.filter { !hasSection($0) }
+        let unsectioned = tenants.filter { !withSection.contains($0) }
         let quiet = unsectioned.filter { severities[$0] == nil && changesPerTenant[$0] == nil }
         if quiet.count < unsectioned.count {
             html +=
@@ -47,8 +48,8 @@ extension HTMLPage {
     func hasSection(_ tenant: TenantID) -> Bool {
         if listsUnchanged || !(findings[tenant] ?? []).isEmpty { return true }
         // A tenant some rule could not be evaluated for says so in its section.
-        if result.run.evaluations.contains(where: { $0.notEvaluatedTenants[tenant] != nil }) { return true }
-        return (result.model.subscriptionsByTenant[tenant] ?? []).contains { changes[$0] != nil }
+        if notEvaluatedTenants.contains(tenant) { return true }
+        return (result.model.subscriptionsByTenant[tenant] ?? []).contains { changes.index(forKey: $0) != nil }
     }
 
     /// Net monthly effect per currency of a tenant's changes.
@@ -60,19 +61,18 @@ extension HTMLPage {
         return totals.sorted { $0.key < $1.key }
     }
 
-    private func tenantTable(severities: [TenantID: [Severity: Int]], into html: inout String) {
+    private func tenantTable(severities: [TenantID: [Severity: Int]], withSection: Set<TenantID>, into html: inout ReportOutput) {
         var shown = tenants
         if shown.count > limits.tenantRows {
-            func weight(_ tenant: TenantID) -> [Int] {
+            // Weighed once per tenant, in page order, which breaks ties.
+            let weights = tenants.map { tenant in
                 let counts = severities[tenant] ?? [:]
                 return [counts[.error] ?? 0, counts[.warning] ?? 0, counts[.info] ?? 0, changesPerTenant[tenant] ?? 0]
             }
-            let order = Dictionary(uniqueKeysWithValues: tenants.enumerated().map { ($1, $0) })
             let top = Set(
-                tenants.sorted { lhs, rhs in
-                    let (left, right) = (weight(lhs), weight(rhs))
-                    return left != right ? right.lexicographicallyPrecedes(left) : order[lhs, default: 0] < order[rhs, default: 0]
-                }.prefix(limits.tenantRows))
+                tenants.indices.sorted { lhs, rhs in
+                    weights[lhs] != weights[rhs] ? weights[rhs].lexicographicallyPrecedes(weights[lhs]) : lhs < rhs
+                }.prefix(limits.tenantRows).map { tenants[$0] })
             shown = tenants.filter(top.contains)
         }
         html += """
@@ -85,10 +85,10 @@ extension HTMLPage {
             let key = key[tenant] ?? ""
             let counts = severities[tenant] ?? [:]
             let ids = result.model.subscriptionsByTenant[tenant] ?? []
-            let before = ids.filter { result.model.baseline[$0] != nil }.count
-            let after = ids.filter { result.model.current[$0] != nil }.count
+            let before = ids.filter { result.model.baseline.index(forKey: $0) != nil }.count
+            let after = ids.filter { result.model.current.index(forKey: $0) != nil }.count
             let name = escape(result.name(of: tenant))
-            let link = hasSection(tenant) ? "<a href=\"#\(key)\">\(name)</a>" : name
+            let link = withSection.contains(tenant) ? "<a href=\"#\(key)\">\(name)</a>" : name
             let net = netPerCurrency(tenant)
             html +=
                 "<tr data-o=\"\(key)\"><td>\(link)</td><td>\(escape(result.tenants[tenant]?.domain ?? ""))</td>"
@@ -106,7 +106,7 @@ extension HTMLPage {
         }
     }
 
-    private func filterBar(sectioned: [TenantID], into html: inout String) {
+    private func filterBar(sectioned: [TenantID], into html: inout ReportOutput) {
         var byRule: [String: Int] = [:]
         for list in findings.values { for finding in list { byRule[finding.rule, default: 0] += 1 } }
         html += "<nav id=\"filters\" class=\"filters\" hidden aria-label=\"Filters\">\n"
@@ -134,7 +134,7 @@ extension HTMLPage {
             """
     }
 
-    private func article(_ tenant: TenantID, severities: [Severity: Int], into html: inout String) {
+    private func article(_ tenant: TenantID, severities: [Severity: Int], into html: inout ReportOutput) {
         let key = key[tenant] ?? ""
         let info = result.tenants[tenant]
         html += "<article class=\"tenant\" id=\"\(key)\" data-t=\"\(key)\" aria-labelledby=\"\(key)-h\">\n"
@@ -167,7 +167,7 @@ extension HTMLPage {
         html += "</article>\n"
     }
 
-    private func quietTenants(_ quiet: [TenantID], into html: inout String) {
+    private func quietTenants(_ quiet: [TenantID], into html: inout ReportOutput) {
         guard !quiet.isEmpty else { return }
         html +=
             "<h3>\(figure(quiet.count)) tenants with no finding and no change</h3>\n<p class=\"note\">Their subscriptions are the same "

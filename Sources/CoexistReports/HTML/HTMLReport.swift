@@ -40,8 +40,15 @@ public enum HTMLReport {
     }
 
     public static func render(_ result: ReconcileResult, limits: Limits = .standard) -> String {
+        var out = ReportOutput()
+        write(result, limits: limits, into: &out)
+        return out.text
+    }
+
+    /// Streams the page into `html`.
+    public static func write(_ result: ReconcileResult, limits: Limits = .standard, into html: inout ReportOutput) {
         let page = HTMLPage(result: result, limits: limits)
-        var html = """
+        html += """
             <!DOCTYPE html>
             <html lang="en">
             <head>
@@ -78,25 +85,19 @@ public enum HTMLReport {
             </html>
 
             """
-        return html
     }
 
     /// HTML-escapes text for element content and double- or single-quoted attribute values.
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\u{0}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
+        // Most export values need no escape: they come back as they are, without a copy.
+        let plain = text.utf8.allSatisfy { byte in
+            byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "\"")
+                && byte != UInt8(ascii: "'") && byte != 0
         }
-        return out
+        if plain { return text }
+        var out = ReportOutput()
+        out.appendHTMLEscaped(text)
+        return out.text
     }
 }
 
@@ -123,14 +124,15 @@ struct HTMLPage {
     let changed: Set<SubscriptionID>
     /// Whether unchanged subscriptions are listed (small runs) or counted.
     let listsUnchanged: Bool
+    /// Tenants some rule could not be evaluated for.
+    let notEvaluatedTenants: Set<TenantID>
 
     init(result: ReconcileResult, limits: HTMLReport.Limits) {
         self.result = result
         self.limits = limits
-        let names = Dictionary(uniqueKeysWithValues: result.tenantIDs.map { ($0, HTMLPage.sortKey(result.name(of: $0))) })
-        tenants = result.tenantIDs.sorted { lhs, rhs in
-            names[lhs] != names[rhs] ? names[lhs, default: ""] < names[rhs, default: ""] : lhs < rhs
-        }
+        // Each name folded once, not once per comparison (50,000 tenants on a big run).
+        tenants = result.tenantIDs.map { (name: HTMLPage.sortKey(result.name(of: $0)), id: $0) }
+            .sorted { lhs, rhs in lhs.name != rhs.name ? lhs.name < rhs.name : lhs.id < rhs.id }.map(\.id)
         key = Dictionary(uniqueKeysWithValues: tenants.enumerated().map { ($1, "t\($0 + 1)") })
 
         let listed =
@@ -167,11 +169,14 @@ struct HTMLPage {
         changesPerTenant = Dictionary(grouping: result.diff.changes, by: \.tenant).mapValues(\.count)
         changed = Set(result.diff.changes.map(\.subscription))
         listsUnchanged = result.diff.counts.unchanged <= limits.unchangedRows
+        notEvaluatedTenants = Set(result.run.evaluations.flatMap(\.notEvaluatedTenants.keys))
     }
 
     /// A name folded for ordering people expect: `Ærø` near `A`, `zürich` with `Zurich`.
     static func sortKey(_ name: String) -> String {
-        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        // An ASCII name (nearly every one) folds to its lower case, for a fraction of Foundation's cost.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return name.lowercased() }
+        return name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
     /// The verdict in a few words, for the title and the banner.
