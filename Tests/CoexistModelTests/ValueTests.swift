@@ -47,6 +47,12 @@ struct ValueTests {
         }
         #expect(GUID(parsing: valid) != nil)
         #expect(GUID(parsing: "{" + valid + "}") == GUID(parsing: valid))
+        // Every digit position of random ids lands in the right bits, in order.
+        for _ in 0..<2000 {
+            let text = UUID().uuidString
+            #expect(GUID(parsing: text)?.text == text.lowercased())
+            #expect(GUID(parsing: text) == GUID(parsing: " \(text) "))
+        }
     }
 
     @Test func partnerIDsTreatMinusOneZeroAndEmptyAsNone() {
