@@ -433,18 +433,6 @@ private func temporaryFile(_ name: String) -> URL {
 
 // MARK: - Generated inputs
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// An RFC 4180 writer: quotes a field that holds a delimiter, quote or line break (or is empty when
 /// it is alone on its line, so the line is not blank).
 private func serialize(_ rows: [[String]], delimiter: Character, terminators: [String]) -> String {

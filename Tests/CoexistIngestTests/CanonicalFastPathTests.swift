@@ -3,18 +3,6 @@ import Testing
 
 @testable import CoexistIngest
 
-/// SplitMix64: the same rows on every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Values of each column: mostly plain, some that only the reference decoder handles (blanks to trim,
 /// braces, invalid values, empties where a value is required, non-ASCII white space).
 private let variants: [String: [String]] = [

@@ -107,9 +107,7 @@ struct CanonicalFastPath {
             guard
                 case .value(let channel) = channels.memo(
                     record, position,
-                    { text in
-                        text.isEmpty ? .value(nil) : Channel(parsing: text).map { .value($0) } ?? .refer
-                    }), channel != nil || !partnerView
+                    { Self.optional($0) { Channel(parsing: $0) } }), channel != nil || !partnerView
             else { return nil }
             subscription.channel = channel
         }
@@ -126,9 +124,7 @@ struct CanonicalFastPath {
         guard case .value(let name?) = names.memo(record, position(.offerName)!, { .value(nonEmpty($0)) }),
             case .value(let sku?) = skus.memo(
                 record, position(.skuId)!,
-                { text in
-                    text.isEmpty ? .value(nil) : SkuID(parsing: text).map { .value($0) } ?? .refer
-                }),
+                { Self.optional($0) { SkuID(parsing: $0) } }),
             let quantity = decimal(record, position(.quantity)!),
             case .value(let status) = statuses.memo(
                 record, position(.status)!,
@@ -152,9 +148,7 @@ struct CanonicalFastPath {
             guard
                 case .value(let cycle) = cycles.memo(
                     record, position,
-                    { text in
-                        text.isEmpty ? .value(nil) : BillingCycle(parsing: text).map { .value($0) } ?? .refer
-                    })
+                    { Self.optional($0) { BillingCycle(parsing: $0) } })
             else { return nil }
             subscription.billingCycle = cycle
         }
@@ -162,9 +156,7 @@ struct CanonicalFastPath {
             guard
                 case .value(let term) = terms.memo(
                     record, position,
-                    { text in
-                        text.isEmpty ? .value(nil) : RecordDecoder.termDuration(text).map { .value($0) } ?? .refer
-                    })
+                    { Self.optional($0, RecordDecoder.termDuration) })
             else { return nil }
             subscription.termDuration = term
         }
@@ -213,9 +205,7 @@ struct CanonicalFastPath {
             guard
                 case .value(let currency) = currencies.memo(
                     record, position,
-                    { text in
-                        text.isEmpty ? .value(nil) : RecordDecoder.currency(text).map { .value($0) } ?? .refer
-                    })
+                    { Self.optional($0, RecordDecoder.currency) })
             else { return nil }
             subscription.currency = currency
         }
@@ -253,13 +243,14 @@ struct CanonicalFastPath {
         }
     }
 
-    private static func date(_ text: String) -> FastField<ISODate?> {
-        text.isEmpty ? .value(nil) : ISODate(parsing: text).map { .value($0) } ?? .refer
+    /// An optional column as ``RecordDecoder`` reads one: empty is nil, a value that does not parse is
+    /// referred (for the reference decoder's message). Runs only when the memo misses.
+    private static func optional<T>(_ text: String, _ parse: (String) -> T?) -> FastField<T?> {
+        text.isEmpty ? .value(nil) : parse(text).map { .value($0) } ?? .refer
     }
 
-    private static func bool(_ text: String) -> FastField<Bool?> {
-        text.isEmpty ? .value(nil) : parseCanonicalBool(text).map { .value($0) } ?? .refer
-    }
+    private static func date(_ text: String) -> FastField<ISODate?> { optional(text) { ISODate(parsing: $0) } }
+    private static func bool(_ text: String) -> FastField<Bool?> { optional(text) { parseCanonicalBool($0) } }
 }
 
 extension FieldMemo {
