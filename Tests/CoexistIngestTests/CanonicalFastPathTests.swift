@@ -175,4 +175,22 @@ struct CanonicalFastPathTests {
         // "a", "b", "" fill the memo (limit 3); "c", "d" and the later "d" are decoded each time.
         #expect(decoded == ["a", "b", "", "c", "d", "d", "é", "e\u{301}"])
     }
+
+    @Test func theMemoKeepsNoLongValue() {
+        var memo = FieldMemo<Int>()
+        var decodings = 0
+        let long = Array(repeating: UInt8(ascii: "x"), count: FieldMemo<Int>.maxKeyBytes + 1)
+        let short = Array(repeating: UInt8(ascii: "x"), count: FieldMemo<Int>.maxKeyBytes)
+        for bytes in [long, long, short, short] {
+            let answer = bytes.withUnsafeBufferPointer { buffer in
+                memo.value(of: buffer) { text in
+                    decodings += 1
+                    return text.utf8.count
+                }
+            }
+            #expect(answer == bytes.count)
+        }
+        // The long value is decoded both times (never kept), the short one once.
+        #expect(decodings == 3)
+    }
 }

@@ -10,8 +10,8 @@
 ///
 /// Written by hand rather than a `[String: Value]`: looking up a `String` would first build one from
 /// the bytes and hash it with SipHash, which is what this saves on millions of fields. The table stops
-/// growing at ``limit`` entries; a column with more distinct values than that (prices) still decodes
-/// correctly, just without the memo's help.
+/// growing at ``limit`` entries and keeps no value longer than ``maxKeyBytes``; a column with more
+/// distinct or longer values than that still decodes correctly, just without the memo's help.
 struct FieldMemo<Value> {
     private struct Entry {
         var start: Int
@@ -28,6 +28,9 @@ struct FieldMemo<Value> {
     /// The bytes of every key, end to end.
     private var keys: [UInt8] = []
 
+    /// Longest value kept; real offer names, dates and enum spellings are far shorter.
+    static var maxKeyBytes: Int { 256 }
+
     /// Slots looked at before giving up on the memo for one lookup.
     private static var maxProbes: Int { 32 }
 
@@ -35,6 +38,9 @@ struct FieldMemo<Value> {
 
     /// The memoized value of `bytes`, decoding the text with `decode` the first time it is seen.
     mutating func value(of bytes: UnsafeBufferPointer<UInt8>, decode: (String) -> Value) -> Value {
+        // A long value (a hostile file's megabyte-long names) is decoded but never kept: the memo holds
+        // at most `limit` × `maxKeyBytes` of keys.
+        guard bytes.count <= Self.maxKeyBytes else { return decode(String(decoding: bytes, as: UTF8.self)) }
         let hash = Self.hash(bytes)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
