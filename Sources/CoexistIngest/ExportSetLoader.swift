@@ -205,7 +205,7 @@ public struct ExportSetLoader: Sendable {
             }
             if snapshot.asOf.map({ ISODate.compare($0, exportedAt) < 0 }) ?? true { snapshot.asOf = exportedAt }
         }
-        let sha = (try? sha256Hex(ofFile: content.file, displayName: content.file)) ?? ""
+        let sha = content.sha256 ?? (try? sha256Hex(ofFile: content.file, displayName: content.file)) ?? ""
         for (kind, records) in content.kinds.sorted(by: { $0.key < $1.key }) {
             snapshot.inputs.append(InputFile(file: content.file, sha256: sha, kind: kind, format: content.format, records: records))
         }

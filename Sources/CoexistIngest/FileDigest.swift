@@ -15,7 +15,12 @@ func sha256Hex(ofFile path: String, displayName: String) throws(IngestError) -> 
     } catch {
         throw .unreadable(file: displayName, reason: error.localizedDescription)
     }
-    return hasher.finalize().map { byte in
+    return hexDigest(hasher.finalize())
+}
+
+/// A digest as lower-case hex.
+func hexDigest(_ digest: SHA256.Digest) -> String {
+    digest.map { byte in
         let hex = String(byte, radix: 16)
         return byte < 16 ? "0" + hex : hex
     }.joined()

@@ -60,6 +60,21 @@ struct ExportSetLoaderTests {
         #expect(snapshot.inputs.first?.sha256.count == 64)
     }
 
+    @Test func theDigestHashedWhileReadingIsTheFilesSHA256() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        // Larger than one read chunk (1 MiB), so the digest spans several chunks.
+        let rows = (0..<30_000).map { n in
+            "\(tenant),6c1a0000-0000-0000-0000-\(String(format: "%012d", n)),Direct,CFQ7TTC0LFLX:0001,\(n % 90 + 1),active,\(e3)"
+        }
+        let path = try space.write(
+            "partner.csv", (["TenantId,SubscriptionId,Channel,OfferId,Quantity,Status,SkuId"] + rows).joined(separator: "\n"))
+        let snapshot = try space.load()
+        #expect(snapshot.inputs.count == 1)
+        #expect(snapshot.inputs.first?.sha256 == (try sha256Hex(ofFile: path, displayName: "partner.csv")))
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 > 1 << 20)
+    }
+
     @Test("a header repeated inside the data (concatenated exports) is skipped, however it is spelled")
     func repeatedHeaderRowsAreSkipped() throws {
         let space = try Workspace()

@@ -1,3 +1,5 @@
+import Crypto
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -21,6 +23,11 @@ final class CSVByteSource {
     private let displayName: String
     /// Where bytes read from a file are reported, when a terminal shows progress.
     private var progress: ReadProgress.Token?
+    /// The SHA-256 of a file's bytes so far: the report lists each input's digest, and hashing the
+    /// chunks as they pass spares reading the file a second time.
+    private var hasher: SHA256?
+    /// The file's SHA-256 (lower-case hex) once its last byte was read; nil before, and for memory.
+    private(set) var sha256: String?
 
     /// Opens `path` for reading; a missing file, a directory or a permission problem is `.unreadable`.
     init(path: String, displayName: String) throws(IngestError) {
@@ -41,6 +48,7 @@ final class CSVByteSource {
         }
         origin = .file(descriptor: descriptor)
         progress = ReadProgress.opened(path: path, descriptor: descriptor)
+        hasher = SHA256()
     }
 
     /// Serves `bytes` from memory.
@@ -78,11 +86,13 @@ final class CSVByteSource {
                 let count = systemRead(descriptor, destination, max)
                 if count > 0 {
                     progress?.advance(count)
+                    hasher?.update(bufferPointer: UnsafeRawBufferPointer(start: destination, count: count))
                     return count
                 }
                 if count == 0 {
                     close(descriptor)
                     origin = .exhausted
+                    sha256 = hasher.map { hexDigest($0.finalize()) }
                     progress?.finish()
                     progress = nil
                     return 0

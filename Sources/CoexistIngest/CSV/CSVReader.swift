@@ -43,6 +43,10 @@ public final class CSVReader {
     public let header: [String]
 
     private let scanner: CSVScanner
+    private let source: CSVByteSource
+
+    /// The SHA-256 of the file once it has been read to its end; nil before (and for bytes in memory).
+    var sha256: String? { source.sha256 }
     private let maxRecords: Int
     private var records = 0
     private var failure: IngestError?
@@ -71,6 +75,7 @@ public final class CSVReader {
     }
 
     private init(source: CSVByteSource, displayName: String, limits: Limits, chunkSize: Int) throws(IngestError) {
+        self.source = source
         let scanner = CSVScanner(source: source, displayName: displayName, limits: limits, chunkSize: chunkSize)
         try scanner.prepare()
         var header: [String] = []

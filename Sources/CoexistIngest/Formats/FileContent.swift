@@ -19,6 +19,8 @@ struct FileContent {
     var exportingPartner: PartnerID?
     var exportedAt: ISODate?
     var notices: [String] = []
+    /// The file's SHA-256 when the reader hashed it on the way (else the loader reads it again for it).
+    var sha256: String?
     /// The language the file was read in (`de`), when not canonical English.
     var language: String?
     /// How the file's columns were read, for `coexist validate`.

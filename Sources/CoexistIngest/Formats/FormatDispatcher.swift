@@ -13,6 +13,12 @@ struct FormatDispatcher {
 
     func readCSV(path: String, displayName: String, isData: Bool) throws(IngestError) -> FileContent? {
         let reader = try CSVReader(path: path, displayName: displayName, limits: context.limits.csv(records: context.recordsLeft))
+        var content = try readCSV(reader, displayName: displayName, isData: isData)
+        content?.sha256 = reader.sha256
+        return content
+    }
+
+    private func readCSV(_ reader: CSVReader, displayName: String, isData: Bool) throws(IngestError) -> FileContent? {
         let header = reader.header
         let canonical = CanonicalCSVReader(header: header)
         if canonical.isRecognized { return try canonical.read(reader, decoder: context.decoder) }
