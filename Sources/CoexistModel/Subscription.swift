@@ -278,11 +278,16 @@ public struct Subscription: Hashable, Sendable {
         }
     }
 
+    /// Every field in which `other` differs, as ``differs(from:in:)`` decides each.
+    public func differingFields(from other: Subscription) -> FieldSet {
+        var fields: FieldSet = []
+        for field in SubscriptionField.allCases where differs(from: other, in: field) { fields.insert(field) }
+        return fields
+    }
+
     /// The fields in which `other` differs, in report order.
     public func changedFields(comparedTo other: Subscription) -> [SubscriptionField] {
-        // Most records are unchanged: find that out without building a list.
-        guard SubscriptionField.allCases.contains(where: { differs(from: other, in: $0) }) else { return [] }
-        return SubscriptionField.allCases.filter { differs(from: other, in: $0) }.sorted()
+        differingFields(from: other).sortedFields
     }
 
     /// The partner that resells it: its reseller of record, else (for a CSP subscription whose record

@@ -47,12 +47,3 @@ public struct SubscriptionJoin: Sendable {
         self.added = halves[1].1
     }
 }
-
-extension Subscription {
-    /// Every field in which `other` differs, as ``differs(from:in:)`` decides each.
-    public func differingFields(from other: Subscription) -> FieldSet {
-        var fields: FieldSet = []
-        for field in SubscriptionField.allCases where differs(from: other, in: field) { fields.insert(field) }
-        return fields
-    }
-}
