@@ -46,6 +46,7 @@ struct TenantGroupingTests {
         #expect(grouped.groups.values.map(\.count).reduce(0, +) == expected.count)
         for (key, members) in expected {
             let group = grouped.groups[key.tenant]?.first { $0.sku == key.sku }
+            #expect(grouped.group(key.tenant, key.sku)?.sku == key.sku)
             #expect(group?.seats == members.reduce(Decimal()) { $0 + ($1.quantity ?? 0) })
             #expect(group?.first.id == members.min { $0.source < $1.source }?.id)
             let sources = Set(members.map { SkuSource(of: $0, exportingPartners: [Scenario.partner]) })
@@ -55,6 +56,8 @@ struct TenantGroupingTests {
         let unknown = Dictionary(grouping: inService.filter { $0.sku == nil }, by: \.tenant)
         #expect(grouped.unknownSku.mapValues { Set($0.map(\.id)) } == unknown.mapValues { Set($0.map(\.id)) })
         #expect(grouped.groups[Scenario.tenant(2)]?.contains { $0.sources.count > 1 } == true)
+        #expect(grouped.group(Scenario.tenant(2), Scenario.sku(500)) == nil)
+        #expect(grouped.group(Scenario.tenant(9), Scenario.sku(1)) == nil)
     }
 }
 

@@ -16,7 +16,7 @@ struct InServiceSkus {
         var sources: [SkuSource]
     }
 
-    /// Per tenant with in-service subscriptions of known SKU, its groups (by SKU).
+    /// Per tenant with in-service subscriptions of known SKU, its groups, sorted by SKU.
     let groups: [TenantID: [Group]]
     /// Per tenant, its in-service subscriptions whose SKU is unknown.
     let unknownSku: [TenantID: [Subscription]]
@@ -45,10 +45,22 @@ struct InServiceSkus {
                 if record.source < tenantGroups[at].first.source { tenantGroups[at].first = record }
                 if !tenantGroups[at].sources.contains(source) { tenantGroups[at].sources.append(source) }
             }
-            if !tenantGroups.isEmpty { groups[tenant] = tenantGroups }
+            if !tenantGroups.isEmpty { groups[tenant] = tenantGroups.sorted { $0.sku < $1.sku } }
         }
         self.groups = groups
         self.unknownSku = unknown
+    }
+
+    /// The tenant's group of one SKU, found by binary search in its sorted groups.
+    func group(_ tenant: TenantID, _ sku: SkuID) -> Group? {
+        guard let list = groups[tenant] else { return nil }
+        var low = 0
+        var high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle].sku < sku { low = middle + 1 } else { high = middle }
+        }
+        return low < list.count && list[low].sku == sku ? list[low] : nil
     }
 }
 

@@ -70,13 +70,6 @@ public struct LicenseMismatchRule: Rule {
                 skipped[tenant] = Self.unknownSkuReason(unknown, context)
                 continue
             }
-            let groups = grouped.groups[tenant] ?? []
-            // A few dozen SKUs per tenant are searched linearly; a tenant of thousands gets an index.
-            let index = groups.count > 64 ? Dictionary(uniqueKeysWithValues: groups.indices.map { (groups[$0].sku, $0) }) : nil
-            func seats(of sku: SkuID) -> InServiceSkus.Group? {
-                guard let index else { return groups.first { $0.sku == sku } }
-                return index[sku].map { groups[$0] }
-            }
             var skuStart = start
             while skuStart < end {
                 let sku = licenses[rows[skuStart]].sku
@@ -88,12 +81,12 @@ public struct LicenseMismatchRule: Rule {
                     if first.map({ row.source < $0.source }) ?? true { first = row }
                     skuEnd += 1
                 }
-                mismatch(tenant, sku, total: total, seats: seats(of: sku), row: first)
+                mismatch(tenant, sku, total: total, seats: grouped.group(tenant, sku), row: first)
                 skuStart = skuEnd
             }
             // SKUs with seats but no license row at all.
             let licensedSkus = Set(rows[start..<end].map { licenses[$0].sku })
-            for group in groups where !licensedSkus.contains(group.sku) {
+            for group in grouped.groups[tenant] ?? [] where !licensedSkus.contains(group.sku) {
                 mismatch(tenant, group.sku, total: 0, seats: group, row: nil)
             }
         }
