@@ -46,7 +46,12 @@ public struct RuleContext: Sendable {
         currentOrder = orders[1]
         inServiceSkus = InServiceSkus(currentOrder, exportingPartners: exportingPartners)
         let pairs = join.pairs
-        preexisting = pairs.indices.filter { !pairs[$0].before.isResold(byAnyOf: exportingPartners) }
+        preexisting = pairs.indices.filter { Self.protects(pairs[$0].before, exportingPartners: exportingPartners) }
+    }
+
+    /// Whether the promises protect a baseline subscription: every one but the exporting partner's own CSP ones.
+    static func protects(_ subscription: Subscription, exportingPartners: Set<PartnerID>) -> Bool {
+        !subscription.isResold(byAnyOf: exportingPartners)
     }
 
     /// Both sets hold at least one subscription; otherwise the rules that compare states are not

@@ -48,7 +48,8 @@ public struct PreexistingMissingRule: Rule {
         let pairs = context.join.pairs
         let candidates =
             context.current.views.count == 1
-            ? context.join.removed.filter { !pairs[$0].before.isResold(byAnyOf: context.exportingPartners) } : context.preexisting
+            ? context.join.removed.filter { RuleContext.protects(pairs[$0].before, exportingPartners: context.exportingPartners) }
+            : context.preexisting
         let findings = candidates.compactMap { index -> Finding? in
             let before = pairs[index].before
             guard partnerView[before.id] == nil, !context.isInvalid(before.id) else { return nil }
