@@ -73,15 +73,28 @@ public struct ReconciledModel: Sendable {
         let known = Channel.allCases
         var counts = (known.map { Optional($0) } + [nil]).map { ChannelCount(channel: $0) }
         let slot = { (channel: Channel?) in channel.flatMap { known.firstIndex(of: $0) } ?? known.count }
-        for record in baselineOrder.records {
-            let index = slot(record.channel)
-            counts[index].baselineSubscriptions += 1
-            if let seats = record.seatsInServiceIfAny { counts[index].baselineSeats += seats }
+        // Records read in place through the buffer: copying each one to count it (as `for record in`
+        // and even `records[position]` did) cost a reference count on a record scattered over the
+        // heap, most of this model's time at 1M. Seats summed as integers where whole (``DecimalSum``).
+        func tally(_ records: [Subscription]) -> (subscriptions: [Int], seats: [DecimalSum]) {
+            var subscriptions = [Int](repeating: 0, count: counts.count)
+            var seats = [DecimalSum](repeating: DecimalSum(), count: counts.count)
+            records.withUnsafeBufferPointer { records in
+                for position in records.indices {
+                    let index = slot(records[position].channel)
+                    subscriptions[index] += 1
+                    if let quantity = records[position].seatsInServiceIfAny { seats[index] += quantity }
+                }
+            }
+            return (subscriptions, seats)
         }
-        for record in currentOrder.records {
-            let index = slot(record.channel)
-            counts[index].currentSubscriptions += 1
-            if let seats = record.seatsInServiceIfAny { counts[index].currentSeats += seats }
+        let baselineTally = tally(baselineOrder.records)
+        let currentTally = tally(currentOrder.records)
+        for index in counts.indices {
+            counts[index].baselineSubscriptions = baselineTally.subscriptions[index]
+            counts[index].baselineSeats = baselineTally.seats[index].total
+            counts[index].currentSubscriptions = currentTally.subscriptions[index]
+            counts[index].currentSeats = currentTally.seats[index].total
         }
         channels = counts.filter { $0.baselineSubscriptions + $0.currentSubscriptions > 0 }
 
@@ -110,21 +123,27 @@ public struct ReconciledModel: Sendable {
 }
 
 /// Two runs of subscriptions sorted by id, merged into their ids sorted, each id once.
+///
+/// Read through the buffers, in place: the slices' subscripts copied each record to read its id.
 private func mergedIDs(_ left: ArraySlice<Subscription>, _ right: ArraySlice<Subscription>) -> [SubscriptionID] {
     var ids: [SubscriptionID] = []
     ids.reserveCapacity(left.count + right.count)
-    var i = left.startIndex
-    var j = right.startIndex
-    while i < left.endIndex || j < right.endIndex {
-        let next: SubscriptionID
-        if j == right.endIndex || (i < left.endIndex && left[i].id <= right[j].id) {
-            next = left[i].id
-            i += 1
-        } else {
-            next = right[j].id
-            j += 1
+    left.withUnsafeBufferPointer { left in
+        right.withUnsafeBufferPointer { right in
+            var i = 0
+            var j = 0
+            while i < left.count || j < right.count {
+                let next: SubscriptionID
+                if j == right.count || (i < left.count && left[i].id <= right[j].id) {
+                    next = left[i].id
+                    i += 1
+                } else {
+                    next = right[j].id
+                    j += 1
+                }
+                if ids.last != next { ids.append(next) }
+            }
         }
-        if ids.last != next { ids.append(next) }
     }
     return ids
 }

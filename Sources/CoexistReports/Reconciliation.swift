@@ -12,22 +12,45 @@ extension ReconcileResult {
         failOn: Severity, runDay: ISODate, generatedAt: String, toolVersion: String, prices: PriceList = PriceList()
     ) -> ReconcileResult {
         let partners = partnerIDs.union(baseline.exportingPartners).union(current.exportingPartners)
+        let clock = ContinuousClock()
+        let started = clock.now
         let context = RuleContext(
             baseline: baseline, current: current, configuration: configuration,
             exportingPartners: partners, runDay: runDay)
-        // The diff, the per-tenant model and the costs are one more piece of work beside the rules:
-        // all of them only read the context.
-        let (run, (diff, model, costs)) = RuleEngine(configuration: configuration).run(context) {
-            let diff = SnapshotDiff(
-                join: context.join, currentCount: context.currentSubscriptions.count,
-                invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
-            let model = ReconciledModel(
-                baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
-                baselineOrder: context.baselineOrder, currentOrder: context.currentOrder, baselineRelationships: baseline.relationships,
-                currentRelationships: current.relationships)
-            let costs = CostReport(changes: diff.changes, baseline: model.baseline, current: model.current, prices: prices)
-            return (diff, model, costs)
+        let contextDuration = clock.now - started
+        // The diff with its costs, and the per-tenant model, are two more pieces of work beside the
+        // rules: all of them only read the context.
+        let (engineRun, others) = RuleEngine(configuration: configuration).run(
+            context,
+            alongside: [
+                (
+                    "diff and costs",
+                    { @Sendable in
+                        let diff = SnapshotDiff(
+                            join: context.join, currentCount: context.currentSubscriptions.count,
+                            invalid: baseline.invalidSubscriptionIDs.union(current.invalidSubscriptionIDs))
+                        let costs = CostReport(
+                            changes: diff.changes, baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+                            prices: prices)
+                        return BesideRules.diff(diff, costs)
+                    }
+                ),
+                (
+                    "per-tenant model",
+                    { @Sendable in
+                        BesideRules.model(
+                            ReconciledModel(
+                                baseline: context.baselineSubscriptions, current: context.currentSubscriptions,
+                                baselineOrder: context.baselineOrder, currentOrder: context.currentOrder,
+                                baselineRelationships: baseline.relationships, currentRelationships: current.relationships))
+                    }
+                ),
+            ])
+        guard case .diff(let diff, let costs) = others[0], case .model(let model) = others[1] else {
+            preconditionFailure("the work beside the rules came back out of order")
         }
+        var run = engineRun
+        run.durations.insert(("rule context", contextDuration), at: 0)
         var tenants = baseline.tenants
         for (id, info) in current.tenants {
             var merged = info
@@ -64,4 +87,10 @@ extension ReconcileResult {
 
     /// The names of the files ``renderAll(csvDialect:)`` writes, in its order.
     public static let reportFiles = ["report.json", "summary.md", "findings.csv", "changes.csv", "costs.csv", "report.html"]
+}
+
+/// The work a reconcile runs beside the rules.
+private enum BesideRules: Sendable {
+    case diff(SnapshotDiff, CostReport)
+    case model(ReconciledModel)
 }

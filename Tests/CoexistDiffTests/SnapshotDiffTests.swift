@@ -10,7 +10,7 @@ struct SnapshotDiffTests {
 
     private func subscription(_ n: Int, quantity: Decimal = 10, status: SubscriptionStatus = .active) -> Subscription {
         var record = Subscription(
-            id: SubscriptionID(parsing: "6c1a0000-0000-0000-0000-00000000000\(n)")!, tenant: tenant,
+            id: SubscriptionID(parsing: String(format: "6c1a0000-0000-0000-0000-%012d", n))!, tenant: tenant,
             view: .partner, source: Provenance(file: "p.csv", line: n + 1))
         record.carried = FieldSet([.quantity, .status, .channel])
         record.quantity = quantity
@@ -58,6 +58,19 @@ struct SnapshotDiffTests {
         }
         #expect(join.changes.filter { !$0.isEmpty }.count == 3)
         #expect(join.changes.contains(FieldSet([.quantity, .channel])))
+    }
+
+    @Test func removalsInBothHalvesOfTheJoinAreListedInPairOrder() {
+        // The baseline is matched in two halves that write into one array: a removal's index must be
+        // its pair's, whichever half found it.
+        let baseline = (1...40).map { subscription($0) }
+        let gone = Set([2, 5, 11, 14, 17, 23, 29, 31, 38].map { baseline[$0].id })
+        let join = SubscriptionJoin(baseline: map(baseline), current: map(baseline.filter { !gone.contains($0.id) }))
+        #expect(join.pairs.count == 40)
+        #expect(Set(join.pairs.map(\.before.id)) == Set(baseline.map(\.id)), "every baseline record once")
+        #expect(join.removed == join.pairs.indices.filter { join.pairs[$0].after == nil })
+        #expect(Set(join.removed.map { join.pairs[$0].before.id }) == gone)
+        #expect(join.changes.allSatisfy { $0.isEmpty })
     }
 
     @Test func invalidIDsAreNeitherAddedNorRemoved() {

@@ -79,6 +79,42 @@ struct ValueTests {
         #expect(try #require(parseCanonicalDecimal("25.0")).plainText == "25")
     }
 
+    @Test("a DecimalSum equals the plain Decimal sum: whole, fractional, huge and overflowing values")
+    func decimalSumsEqualPlainSums() throws {
+        var generator = SystemRandomNumberGenerator()
+        let fixed = try [
+            "0", "0.000", "-7", "2.50", "1e3", "123456789012345678901234567890", "9223372036854775807", "9223372036854775807",
+            "-9223372036854775808", "0.1",
+        ]
+        .map { try #require(Decimal(string: $0)) }
+        for round in 0..<50 {
+            var values = fixed.shuffled(using: &generator)
+            for _ in 0..<200 {
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: values.append(Decimal(Int.random(in: -1000...100_000, using: &generator)))
+                case 1: values.append(Decimal(Int.random(in: 0...99_999, using: &generator)) / 100)
+                case 2: values.append(Decimal(Int64.random(in: Int64.max / 4...Int64.max, using: &generator)))
+                default: values.append(Decimal(Int.random(in: 1...50, using: &generator)))
+                }
+            }
+            if round % 2 == 0 { values = values.filter { $0.exactInt64 != nil && abs($0) < 1_000_000 } }
+            var sum = DecimalSum()
+            var plain = Decimal()
+            for value in values {
+                sum += value
+                plain += value
+            }
+            #expect(sum.total == plain, "round \(round)")
+            #expect(sum.total.plainText == plain.plainText)
+        }
+        let exact = ["2.5": nil, "1e19": nil, "-9223372036854775808": Int64.min, "2.0000000000000000001": nil, "1e3": 1000]
+        for (text, expected) in exact {
+            let value = try #require(Decimal(string: text))
+            #expect(value.exactInt64 == expected, "\(text): beyond 64 bits or not whole is nil")
+        }
+        #expect(DecimalSum().total == 0)
+    }
+
     @Test func booleans() {
         for text in ["true", "TRUE", "yes", "1"] { #expect(parseCanonicalBool(text) == true) }
         for text in ["false", "No", "0"] { #expect(parseCanonicalBool(text) == false) }

@@ -14,10 +14,13 @@ extension RuleContext {
     /// Every pre-existing subscription that lost its health, with whether that happened at term end.
     /// Shared by `preexisting-deactivated` and `expired-at-term-end`, which split it by the end date.
     func healthLosses() -> [HealthLoss] {
-        // Status is held inline, so this pass reads no record's shared values until one lost its health.
+        // A health loss is a status that differs, so the dense comparison picks the few candidates:
+        // copying each of a million pairs to look at its status cost a reference count on a record
+        // scattered over the heap (measured: 4% of a 1M run).
         let pairs = join.pairs
+        let changes = join.changes
         return preexisting.compactMap { index in
-            guard let after = pairs[index].after, case let before = pairs[index].before,
+            guard changes[index].contains(.status), let after = pairs[index].after, case let before = pairs[index].before,
                 before.carries(.status), after.carries(.status),
                 before.status?.isHealthy == true, after.status?.isHealthy != true
             else { return nil }

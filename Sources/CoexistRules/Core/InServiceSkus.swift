@@ -9,7 +9,8 @@ struct InServiceSkus {
     struct Group {
         let sku: SkuID
         /// Their quantities summed (unknown counts as 0).
-        var seats: Decimal = 0
+        var seats: Decimal { seatSum.total }
+        var seatSum = DecimalSum()
         /// The one with the first evidence (file, line): findings point at it.
         var first: Subscription
         /// Distinct sources (channel, and reseller for CSP), in order of appearance.
@@ -24,25 +25,32 @@ struct InServiceSkus {
     init(_ order: TenantOrder, exportingPartners: Set<PartnerID>) {
         var groups: [TenantID: [Group]] = [:]
         var unknown: [TenantID: [Subscription]] = [:]
+        // Records are read in place (`records[position]`) and copied only into a group: copying each
+        // to look at its status cost a reference count on a record scattered over the heap (measured:
+        // most of this pass at 1M).
+        let records = order.records
         for (tenant, range) in order.ranges {
             var tenantGroups: [Group] = []
             // A few dozen SKUs per tenant: a list searched linearly, with a dictionary beside it for a
             // tenant of thousands (so one huge tenant stays linear in its size).
             var index: [SkuID: Int]? = range.count > 64 ? [:] : nil
-            for record in order.records[range] where record.status?.isInService == true {
-                guard let sku = record.sku else {
-                    unknown[tenant, default: []].append(record)
+            for position in range where records[position].status?.isInService == true {
+                guard let sku = records[position].sku else {
+                    unknown[tenant, default: []].append(records[position])
                     continue
                 }
-                let source = SkuSource(of: record, exportingPartners: exportingPartners)
+                let source = SkuSource(of: records[position], exportingPartners: exportingPartners)
+                let quantity = records[position].quantity ?? 0
                 let at = index.map { $0[sku] } ?? tenantGroups.firstIndex { $0.sku == sku }
                 guard let at else {
                     index?[sku] = tenantGroups.count
-                    tenantGroups.append(Group(sku: sku, seats: record.quantity ?? 0, first: record, sources: [source]))
+                    var group = Group(sku: sku, first: records[position], sources: [source])
+                    group.seatSum += quantity
+                    tenantGroups.append(group)
                     continue
                 }
-                tenantGroups[at].seats += record.quantity ?? 0
-                if record.source < tenantGroups[at].first.source { tenantGroups[at].first = record }
+                tenantGroups[at].seatSum += quantity
+                if records[position].source < tenantGroups[at].first.source { tenantGroups[at].first = records[position] }
                 if !tenantGroups[at].sources.contains(source) { tenantGroups[at].sources.append(source) }
             }
             if !tenantGroups.isEmpty { groups[tenant] = tenantGroups.sorted { $0.sku < $1.sku } }
@@ -53,14 +61,19 @@ struct InServiceSkus {
 
     /// The tenant's group of one SKU, found by binary search in its sorted groups.
     func group(_ tenant: TenantID, _ sku: SkuID) -> Group? {
-        guard let list = groups[tenant] else { return nil }
+        guard let list = groups[tenant], let at = Self.position(of: sku, in: list) else { return nil }
+        return list[at]
+    }
+
+    /// The position of the SKU's group in one tenant's sorted groups, for reading it in place.
+    static func position(of sku: SkuID, in list: [Group]) -> Int? {
         var low = 0
         var high = list.count
         while low < high {
             let middle = (low + high) / 2
             if list[middle].sku < sku { low = middle + 1 } else { high = middle }
         }
-        return low < list.count && list[low].sku == sku ? list[low] : nil
+        return low < list.count && list[low].sku == sku ? low : nil
     }
 }
 

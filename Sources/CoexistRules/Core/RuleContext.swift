@@ -39,14 +39,23 @@ public struct RuleContext: Sendable {
         baselineSubscriptions = baseline.mergedSubscriptions()
         currentSubscriptions = current.mergedSubscriptions()
         join = SubscriptionJoin(baseline: baselineSubscriptions, current: currentSubscriptions)
-        let orders = concurrentMap(2) { [baselineSubscriptions, currentSubscriptions] side in
-            TenantOrder(side == 0 ? baselineSubscriptions : currentSubscriptions)
+        // The current side's grouping by SKU follows its sorting on the same core, beside the baseline's sorting.
+        let orders = concurrentMap(2) { [baselineSubscriptions, currentSubscriptions] side -> (TenantOrder, InServiceSkus?) in
+            guard side == 1 else { return (TenantOrder(baselineSubscriptions), nil) }
+            let order = TenantOrder(currentSubscriptions)
+            return (order, InServiceSkus(order, exportingPartners: exportingPartners))
         }
-        baselineOrder = orders[0]
-        currentOrder = orders[1]
-        inServiceSkus = InServiceSkus(currentOrder, exportingPartners: exportingPartners)
+        baselineOrder = orders[0].0
+        currentOrder = orders[1].0
+        guard let grouped = orders[1].1 else { preconditionFailure("the current side's task returned no grouping") }
+        inServiceSkus = grouped
+        // Only a CSP subscription can be the exporting partner's own: the inline channel settles the
+        // rest without copying their pairs (a reference count each on records scattered over the heap).
         let pairs = join.pairs
-        preexisting = pairs.indices.filter { Self.protects(pairs[$0].before, exportingPartners: exportingPartners) }
+        let knownPartner = !exportingPartners.isEmpty
+        preexisting = pairs.indices.filter {
+            pairs[$0].before.channel != .csp || !knownPartner || Self.protects(pairs[$0].before, exportingPartners: exportingPartners)
+        }
     }
 
     /// Whether the promises protect a baseline subscription: every one but the exporting partner's own CSP ones.

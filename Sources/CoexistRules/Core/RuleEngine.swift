@@ -51,37 +51,42 @@ public struct RuleEngine: Sendable {
 
     /// Runs every enabled rule over the context.
     public func run(_ context: RuleContext) -> RuleRun {
-        run(context, alongside: {}).run
+        run(context, alongside: [(name: String, work: @Sendable () -> Int)]()).run
     }
 
-    /// Runs every enabled rule over the context, and `other` as one more piece of work on the same
-    /// cores at the same time (the diff of a reconcile): one pool of work keeps both cores busy to the end.
-    public func run<Other: Sendable>(_ context: RuleContext, alongside other: @Sendable () -> Other) -> (run: RuleRun, other: Other) {
+    /// Runs every enabled rule over the context, and `others` as more pieces of work on the same cores
+    /// at the same time (the diff and the model of a reconcile): one pool of work keeps both cores busy
+    /// to the end. Their results come back in their order; their durations are listed under their names.
+    public func run<Other: Sendable>(_ context: RuleContext, alongside others: [(name: String, work: @Sendable () -> Other)])
+        -> (run: RuleRun, others: [Other])
+    {
         let rules = RuleEngine.allRules.filter { !configuration.disabled.contains($0.description.id) }
         // The rules only read the context: they run side by side, their outcomes taken in rule order.
+        // The other work goes first, as the longest pieces.
         let clock = ContinuousClock()
-        let done = concurrentMap(rules.count + 1) { index in
+        let done = concurrentMap(others.count + rules.count) { index in
             let started = clock.now
-            let work = index == 0 ? EngineWork<Other>.other(other()) : EngineWork<Other>.rule(rules[index - 1].evaluate(context))
+            let work =
+                index < others.count
+                ? EngineWork<Other>.other(others[index].work()) : EngineWork<Other>.rule(rules[index - others.count].evaluate(context))
             return (work, clock.now - started)
         }
         var outcomes: [RuleOutcome] = []
-        var result: Other?
+        var results: [Other] = []
         var durations: [(id: String, duration: Duration)] = []
         for (index, (work, duration)) in done.enumerated() {
             switch work {
             case .rule(let outcome):
                 outcomes.append(outcome)
-                durations.append((rules[index - 1].description.id, duration))
+                durations.append((rules[index - others.count].description.id, duration))
             case .other(let value):
-                result = value
-                durations.append(("diff", duration))
+                results.append(value)
+                durations.append((others[index].name, duration))
             }
         }
-        guard let result else { preconditionFailure("concurrentMap returned without the work beside the rules") }
         var run = evaluate(rules, outcomes)
         run.durations = durations
-        return (run, result)
+        return (run, results)
     }
 
     private func evaluate(_ rules: [any Rule], _ outcomes: [RuleOutcome]) -> RuleRun {

@@ -46,26 +46,34 @@ public struct CspWithoutRelationshipRule: Rule {
             })
         let activeTenants = Set(active.map(\.tenant))
         let partners = context.exportingPartners
-        let findings = context.currentSubscriptions.values.compactMap { record -> Finding? in
-            guard record.channel == .csp, record.status?.isInService == true else { return nil }
-            if !partners.isEmpty && !record.isResold(byAnyOf: partners) { return nil }
-            let resellers: Set<PartnerID>
-            if let reseller = record.effectiveReseller(exportingPartners: partners) {
+        // Read in place in tenant order, the inline channel and status first: copying each of a million
+        // records to look at them cost a reference count on a record scattered over the heap.
+        let records = context.currentOrder.records
+        var findings: [Finding] = []
+        for position in records.indices where records[position].channel == .csp && records[position].status?.isInService == true {
+            if !partners.isEmpty && !records[position].isResold(byAnyOf: partners) { continue }
+            let tenant = records[position].tenant
+            let related: Bool
+            let resellers: [PartnerID]
+            if let reseller = records[position].effectiveReseller(exportingPartners: partners) {
                 resellers = [reseller]
+                related = active.contains(RelationshipKey(tenant: tenant, partner: reseller, type: .reseller))
             } else {
-                resellers = partners
+                resellers = partners.sorted()
+                related =
+                    resellers.isEmpty
+                    ? activeTenants.contains(tenant)
+                    : resellers.contains { active.contains(RelationshipKey(tenant: tenant, partner: $0, type: .reseller)) }
             }
-            let related =
-                resellers.isEmpty
-                ? activeTenants.contains(record.tenant)
-                : resellers.contains { active.contains(RelationshipKey(tenant: record.tenant, partner: $0, type: .reseller)) }
-            guard !related else { return nil }
-            let who = resellers.isEmpty ? "any reseller" : "reseller " + resellers.sorted().map(\.description).joined(separator: "/")
-            return Finding(
-                rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
-                message:
-                    "active CSP subscription \(context.label(record)) of \(context.tenantName(record.tenant)) has no active reseller relationship with \(who)",
-                before: nil, after: record.status?.canonicalName, source: record.source)
+            guard !related else { continue }
+            let record = records[position]
+            let who = resellers.isEmpty ? "any reseller" : "reseller " + resellers.map(\.description).joined(separator: "/")
+            findings.append(
+                Finding(
+                    rule: description.id, severity: description.defaultSeverity, tenant: record.tenant, subscription: record.id,
+                    message:
+                        "active CSP subscription \(context.label(record)) of \(context.tenantName(record.tenant)) has no active reseller relationship with \(who)",
+                    before: nil, after: record.status?.canonicalName, source: record.source))
         }
         return .evaluated(findings)
     }

@@ -47,9 +47,12 @@ public struct LicenseMismatchRule: Rule {
         let grouped = context.inServiceSkus
         var findings: [Finding] = []
         var skipped: [TenantID: String] = [:]
-        func mismatch(_ tenant: TenantID, _ sku: SkuID, total: Decimal, seats: InServiceSkus.Group?, row: LicensePool?) {
-            let seatCount = seats?.seats ?? 0
+        // The group is read in place (`list[at]`) and its first record only for a finding: copying a
+        // group per license row counted references on records scattered over the heap.
+        func mismatch(_ tenant: TenantID, _ sku: SkuID, total: Decimal, in list: [InServiceSkus.Group], at: Int?, row: LicensePool?) {
+            let seatCount = at.map { list[$0].seats } ?? 0
             guard total != seatCount else { return }
+            let seats = at.map { list[$0] }
             let evidence = row?.source ?? seats?.first.source
             let name = row?.productName ?? seats?.first.offerName ?? sku.description
             findings.append(
@@ -70,24 +73,25 @@ public struct LicenseMismatchRule: Rule {
                 skipped[tenant] = Self.unknownSkuReason(unknown, context)
                 continue
             }
+            let list = grouped.groups[tenant] ?? []
             var skuStart = start
             while skuStart < end {
                 let sku = licenses[rows[skuStart]].sku
                 var skuEnd = skuStart
-                var total = Decimal()
+                var total = DecimalSum()
                 var first: LicensePool?
                 while skuEnd < end, case let row = licenses[rows[skuEnd]], row.sku == sku {
                     total += row.total
                     if first.map({ row.source < $0.source }) ?? true { first = row }
                     skuEnd += 1
                 }
-                mismatch(tenant, sku, total: total, seats: grouped.group(tenant, sku), row: first)
+                mismatch(tenant, sku, total: total.total, in: list, at: InServiceSkus.position(of: sku, in: list), row: first)
                 skuStart = skuEnd
             }
             // SKUs with seats but no license row at all.
             let licensedSkus = Set(rows[start..<end].map { licenses[$0].sku })
-            for group in grouped.groups[tenant] ?? [] where !licensedSkus.contains(group.sku) {
-                mismatch(tenant, group.sku, total: 0, seats: group, row: nil)
+            for at in list.indices where !licensedSkus.contains(list[at].sku) {
+                mismatch(tenant, list[at].sku, total: 0, in: list, at: at, row: nil)
             }
         }
         return skipped.isEmpty ? .evaluated(findings) : .partiallyEvaluated(findings, notEvaluated: skipped)

@@ -160,7 +160,7 @@ struct Reconcile: ParsableCommand {
             if !quiet { TerminalSummary.print(result, reportDirectory: out) }
         }
         logger.debug("time: \(timer.description)")
-        logger.debug("slowest rules: \(PhaseTimer.slowest(result.run.durations))")
+        logger.debug("slowest steps of the rules phase: \(PhaseTimer.slowest(result.run.durations))")
         // The process ends now: freeing millions of records one by one would only delay it.
         RunResources.keepUntilExit(baselineSet, currentSet, result)
         let status = exitStatus(result.status)
