@@ -191,9 +191,14 @@ public struct ExportSetLoader: Sendable {
                         + "kept the record at \(duplicate.kept.source)",
                     tenant: subscription.tenant, subscription: subscription.id, keptSource: duplicate.kept.source))
         }
-        snapshot.relationships?.append(contentsOf: content.relationships)
-        snapshot.licenses?.append(contentsOf: content.licenses)
-        snapshot.partnerUsers?.append(contentsOf: content.partnerUsers)
+        // The first file of a kind hands its array over as it is: appending copied each record.
+        func take<Record>(_ records: inout [Record], into target: inout [Record]?) {
+            guard target != nil else { return }
+            if target?.isEmpty == true { swap(&records, &target!) } else { target?.append(contentsOf: records) }
+        }
+        take(&content.relationships, into: &snapshot.relationships)
+        take(&content.licenses, into: &snapshot.licenses)
+        take(&content.partnerUsers, into: &snapshot.partnerUsers)
         snapshot.problems.append(contentsOf: content.problems)
         snapshot.invalidSubscriptionIDs.formUnion(content.invalidSubscriptionIDs)
         if let partner = content.exportingPartner { snapshot.exportingPartners.insert(partner) }

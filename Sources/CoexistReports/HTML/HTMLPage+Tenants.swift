@@ -49,7 +49,8 @@ extension HTMLPage {
         if listsUnchanged || !(findings[tenant] ?? []).isEmpty { return true }
         // A tenant some rule could not be evaluated for says so in its section.
         if notEvaluatedTenants.contains(tenant) { return true }
-        return (result.model.subscriptionsByTenant[tenant] ?? []).contains { changes.index(forKey: $0) != nil }
+        // Asked of each of 50,000 tenants: a set of them, not a lookup per subscription of each.
+        return tenantsWithShownChanges.contains(tenant)
     }
 
     /// Net monthly effect per currency of a tenant's changes.

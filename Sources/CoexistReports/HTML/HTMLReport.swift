@@ -120,6 +120,9 @@ struct HTMLPage {
     /// The changes the page lists, by subscription.
     let changes: [SubscriptionID: SubscriptionChange]
     let changesPerTenant: [TenantID: Int]
+    /// The tenants that list a shown change's subscription on either side (a subscription that moved
+    /// tenant is listed under both).
+    let tenantsWithShownChanges: Set<TenantID>
     /// Every subscription with a change, listed or not.
     let changed: Set<SubscriptionID>
     /// Whether unchanged subscriptions are listed (small runs) or counted.
@@ -167,6 +170,8 @@ struct HTMLPage {
         let shownChanges = result.diff.changes.prefix(limits.changeRows)
         changes = Dictionary(shownChanges.map { ($0.subscription, $0) }, uniquingKeysWith: { first, _ in first })
         changesPerTenant = Dictionary(grouping: result.diff.changes, by: \.tenant).mapValues(\.count)
+        tenantsWithShownChanges = Set(
+            changes.keys.flatMap { id in [result.model.baseline[id]?.tenant, result.model.current[id]?.tenant].compactMap { $0 } })
         changed = Set(result.diff.changes.map(\.subscription))
         listsUnchanged = result.diff.counts.unchanged <= limits.unchangedRows
         notEvaluatedTenants = Set(result.run.evaluations.flatMap(\.notEvaluatedTenants.keys))
