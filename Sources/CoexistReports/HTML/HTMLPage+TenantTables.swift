@@ -37,7 +37,7 @@ extension HTMLPage {
     func subscriptionsTable(_ tenant: TenantID, tenantKey: String, into html: inout ReportOutput) {
         let ids = result.model.subscriptionsByTenant[tenant] ?? []
         var unchanged = 0
-        var unchangedSeats = Decimal(0)
+        var unchangedSeats = DecimalSum()
         var hidden = 0
         var rows = ReportOutput()
         for id in ids {
@@ -71,7 +71,7 @@ extension HTMLPage {
         }
         if unchanged > 0 {
             html +=
-                "<p class=\"note\">\(figure(unchanged)) unchanged subscription(s) with \(figure(unchangedSeats)) seats in service are not "
+                "<p class=\"note\">\(figure(unchanged)) unchanged subscription(s) with \(figure(unchangedSeats.total)) seats in service are not "
                 + "listed: they are the same in both export sets.</p>\n"
         }
         if hidden > 0 {

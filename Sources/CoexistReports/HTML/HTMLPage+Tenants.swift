@@ -176,7 +176,7 @@ extension HTMLPage {
             + "<th class=\"num\">Subscriptions</th><th class=\"num\">Seats in service</th></tr></thead><tbody>\n"
         for tenant in quiet.prefix(limits.tenantRows) {
             let ids = result.model.subscriptionsByTenant[tenant] ?? []
-            let seats = ids.reduce(Decimal(0)) { $0 + (result.model.current[$1]?.seatsInService ?? 0) }
+            let seats = ids.reduce(into: DecimalSum()) { $0 += result.model.current[$1]?.seatsInService ?? 0 }.total
             html +=
                 "<tr><td>\(escape(result.name(of: tenant)))</td><td>\(escape(result.tenants[tenant]?.domain ?? ""))</td>"
                 + "<td><code>\(tenant)</code></td><td class=\"num\">\(ids.count)</td><td class=\"num\">\(figure(seats))</td></tr>\n"
