@@ -16,6 +16,8 @@ final class XMLPushSession {
     let displayName: String
     let limits: XMLStreamReader.Limits
     let handler: any XMLEventHandler
+    /// The handler again when it reads bytes (``XMLByteEventHandler``), asked once rather than per event.
+    let byteHandler: (any XMLByteEventHandler)?
     /// The first error: from libxml2, from a refusal, or thrown by the handler. Later ones are dropped.
     private(set) var failure: (any Error)?
     /// Open elements, counted by the SAX callbacks.
@@ -43,6 +45,7 @@ final class XMLPushSession {
         self.displayName = displayName
         self.limits = limits
         self.handler = handler
+        self.byteHandler = handler as? any XMLByteEventHandler
         self.scanner = XMLPreflightScanner(maxAttributesPerElement: limits.maxAttributesPerElement)
         LibXML2Environment.prepare()
 
