@@ -441,6 +441,17 @@ private func expectFailure(
             ])
     }
 
+    @Test(arguments: [1, 3, 4096])
+    func longTagsWithNonASCIIValuesStartWhereTheirLessThanIs(chunkSize: Int) {
+        // The walk back to a tag's `<` goes eight bytes at a time; columns count characters, not bytes.
+        let value = String(repeating: "Zürich Büro ", count: 20)
+        let xml = "<r>\n  <a v=\"\(value)\"/>ü <b v=\"\(value)\"\n     w=\"\(value)\"/>\n<c x=\"é\"/><d/></r>"
+        let outcome = parse(xml, chunkSize: chunkSize)
+        #expect(outcome.error == nil)
+        let afterA = 3 + "<a v=\"\(value)\"/>ü ".count
+        #expect(outcome.recorder.starts == ["r@1:1", "a@2:3", "b@2:\(afterA)", "c@4:1", "d@4:11"])
+    }
+
     @Test func aRealisticExportDeliversItsElementsWithAttributesAndLines() throws {
         let outcome = try parseFixture("coexist-export.xml")
         #expect(outcome.error == nil)

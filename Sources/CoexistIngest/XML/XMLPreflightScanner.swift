@@ -132,10 +132,30 @@ struct XMLPreflightScanner {
 
     /// The offset of the first byte from `start` on that the per-byte path must see: one of `stops`, a
     /// line feed, NUL or a non-ASCII byte. Every byte before it is ASCII that only advances the column.
+    ///
+    /// Eight bytes at a time (measured: the byte loop was still a tenth of `coexist validate`): a byte
+    /// of `word ^ pattern` is zero where the word has the pattern's byte, and the lowest byte that
+    /// ``zeroByteMask(_:)`` flags is exact (its false positives lie only above a true zero byte).
     private static func endOfRun(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, stops: (UInt8, UInt8, UInt8, UInt8)
     ) -> Int {
         var end = start
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let patterns = (
+                UInt64(stops.0) &* ones, UInt64(stops.1) &* ones, UInt64(stops.2) &* ones, UInt64(stops.3) &* ones,
+                UInt64(UInt8(ascii: "\n")) &* ones
+            )
+            while end + 8 <= bytes.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self))
+                let special =
+                    (word & 0x8080_8080_8080_8080) | zeroByteMask(word) | zeroByteMask(word ^ patterns.0)
+                    | zeroByteMask(word ^ patterns.1) | zeroByteMask(word ^ patterns.2) | zeroByteMask(word ^ patterns.3)
+                    | zeroByteMask(word ^ patterns.4)
+                if special != 0 { return end + special.trailingZeroBitCount / 8 }
+                end += 8
+            }
+        }
         while end < bytes.count {
             let byte = bytes[end]
             if byte == stops.0 || byte == stops.1 || byte == stops.2 || byte == stops.3 || byte == UInt8(ascii: "\n")
@@ -229,4 +249,12 @@ struct XMLPreflightScanner {
         }
         return nil
     }
+}
+
+/// The high bit of every byte of `word` that is zero, and possibly of bytes above the lowest such one
+/// (a borrow runs upward): the lowest flagged byte is always a zero byte. Little-endian words, so the
+/// lowest byte is the first in memory.
+@inline(__always)
+func zeroByteMask(_ word: UInt64) -> UInt64 {
+    (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
 }
