@@ -92,7 +92,7 @@ struct XMLStartTag {
 
     /// The value as text: every `&#38;` turned back into `&`.
     static func decoded(_ raw: UnsafeBufferPointer<UInt8>) -> String {
-        guard raw.contains(UInt8(ascii: "&")) else { return String(decoding: raw, as: UTF8.self) }
+        guard hasAmpersand(raw) else { return String(decoding: raw, as: UTF8.self) }
         var bytes: [UInt8] = []
         appendDecoded(raw, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
@@ -103,7 +103,7 @@ struct XMLStartTag {
     /// libxml2 decodes everything else; every `&` it leaves starts such an escape (the session refuses
     /// every other entity reference), so replacing them left to right restores the text exactly.
     static func appendDecoded(_ raw: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        guard raw.contains(UInt8(ascii: "&")) else {
+        guard hasAmpersand(raw) else {
             bytes.append(contentsOf: raw)
             return
         }
@@ -135,6 +135,14 @@ struct XMLStartTag {
     }
 
     private static let escapeLength = 5
+
+    /// Whether the value holds an `&`: `memchr` rather than `contains`, which goes byte by byte
+    /// (measured: 2% of reading a canonical export, where almost no value has one).
+    @inline(__always)
+    private static func hasAmpersand(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = raw.baseAddress, !raw.isEmpty else { return false }
+        return memchr(base, Int32(UInt8(ascii: "&")), raw.count) != nil
+    }
 
     /// Whether `&#38;` starts at `index`.
     @inline(__always)
