@@ -33,6 +33,10 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
     private var depth = 0
     private var rootSeen = false
     private var tenant: (raw: RawRecord, id: TenantID?)?
+    /// The open tenant's id when valid: what the fast path reads, without copying `tenant`'s record.
+    private var tenantID: TenantID?
+    /// A tenant ``FileContent/knows(_:name:domain:)`` with name and domain: that stays true once it is.
+    private var knownTenant: TenantID?
     /// The open subscription read the reference way…
     private var subscription: RawRecord?
     /// …or on the fast path: its line and column, its attributes in `subscriptionAttributes`.
@@ -81,7 +85,23 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
             try readRoot(attributes.dictionary, line: line, column: column)
             return
         }
+        // The big record kinds first: a switch over Strings compares them in order.
         switch name {
+        case "subscription":
+            try countRecord(line: line, column: column)
+            advisorList.removeAll(keepingCapacity: true)
+            if case .bytes(let tag) = attributes, fast?.save(subscription: tag, into: &subscriptionAttributes) == true {
+                subscription = nil
+                fastSubscription = (source, column)
+                offerName = nil
+                return
+            }
+            fastSubscription = nil
+            subscription = record(attributes.dictionary, source: source, column: column, renames: Self.subscriptionRenames)
+            // In the XML format advisors are child elements: no element means no advisor, a known value.
+            subscription?.set(.advisorPartnerIds, "", at: column)
+        case "advisor":
+            appendAdvisor(attributes)
         case "partnerUsers":
             content.declare(.partnerUsers)
         case "user":
@@ -101,33 +121,20 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
                 let info = try decoder.tenant(raw)
                 content.note(info)
                 tenant = (raw, info.id)
+                tenantID = info.id
             } catch {
                 content.reject(raw, failure: error)
                 tenant = (raw, nil)
+                tenantID = nil
             }
         case "relationship":
             try countRecord(line: line, column: column)
             var raw = record(attributes.dictionary, source: source, column: column, renames: ["type": .relationship])
             guard inheritTenant(into: &raw) else { return }
             content.add(raw, as: .relationships)
-        case "subscription":
-            try countRecord(line: line, column: column)
-            advisorList.removeAll(keepingCapacity: true)
-            if case .bytes(let tag) = attributes, fast?.save(subscription: tag, into: &subscriptionAttributes) == true {
-                subscription = nil
-                fastSubscription = (source, column)
-                offerName = nil
-                return
-            }
-            fastSubscription = nil
-            subscription = record(attributes.dictionary, source: source, column: column, renames: Self.subscriptionRenames)
-            // In the XML format advisors are child elements: no element means no advisor, a known value.
-            subscription?.set(.advisorPartnerIds, "", at: column)
-        case "advisor":
-            appendAdvisor(attributes)
         case "license":
             try countRecord(line: line, column: column)
-            if case .bytes(let tag) = attributes, let id = tenant?.id,
+            if case .bytes(let tag) = attributes, let id = tenantID,
                 fast?.save(license: tag, into: &licenseAttributes) == true,
                 let license = fast?.license(licenseAttributes, tenant: id, source: source)
             {
@@ -192,6 +199,7 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
             fastSubscription = nil
         case "tenant":
             tenant = nil
+            tenantID = nil
         default:
             break
         }
@@ -200,7 +208,7 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
     /// Adds the subscription the fast path reads, or else the reference path's record of the same element.
     private func finishFastSubscription(source: Provenance, column: Int) {
         let kind: ExportKind = view == .partner ? .partnerSubscriptions : .customerSubscriptions
-        if let id = tenant?.id,
+        if let id = tenantID,
             let decoded = fast?.subscription(
                 subscriptionAttributes, offerName: offerName, advisors: advisorList, view: view, tenant: id, source: source)
         {
@@ -228,7 +236,12 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
     /// Notes the tenant of a record the fast path decoded as ``FileContent/add(_:as:)`` notes the
     /// reference path's record of it (its id and the tenant's name), unless that could add nothing.
     private func noteTenant(_ id: TenantID, source: Provenance) {
-        guard !content.knows(id, name: true, domain: true), let tenant else { return }
+        if knownTenant == id { return }
+        if content.knows(id, name: true, domain: true) {
+            knownTenant = id
+            return
+        }
+        guard let tenant else { return }
         var raw = RawRecord(source: source)
         raw[.tenantId] = id.description
         if let name = tenant.raw[.tenantName] { raw[.tenantName] = name }

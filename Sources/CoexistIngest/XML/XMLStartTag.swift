@@ -17,7 +17,9 @@ struct XMLStartTag {
     private let fields: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     /// How many attributes the tag has.
     let count: Int
-    private let session: XMLPushSession
+    /// Unowned and unchecked: a tag lives only during the session's own callback, and a reference
+    /// count per start tag showed in profiles.
+    private unowned(unsafe) let session: XMLPushSession
 
     init(fields: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int, session: XMLPushSession) {
         self.fields = fields
