@@ -283,4 +283,36 @@ struct CanonicalXMLFastPathTests {
         // The role without a namespace wins: CPOR for partner 1, TPOR for partner 2.
         #expect(subscription.advisors.map(\.kind).sorted { $0.canonicalName < $1.canonicalName } == [.cpor, .tpor])
     }
+
+    @Test func aNamedAttributeIsTheOneTheDictionaryKeeps() throws {
+        final class Checker: XMLByteEventHandler {
+            var compared = 0
+            func startElement(_ name: String, namespaceURI: String?, tag: XMLStartTag, line: Int, column: Int) throws {
+                let dictionary = tag.attributes()
+                #expect(dictionary["role"] == tag.rawValue(named: "role").map(XMLStartTag.decoded), "line \(line)")
+                #expect(dictionary["partnerId"] == tag.rawValue(named: "partnerId").map(XMLStartTag.decoded), "line \(line)")
+                compared += 1
+            }
+            func characters(bytes: UnsafeBufferPointer<UInt8>) throws {}
+            func startElement(_ name: String, namespaceURI: String?, attributes: [String: String], line: Int, column: Int) {
+                Issue.record("the session passed a dictionary to a byte handler")
+            }
+            func endElement(_ name: String, namespaceURI: String?) {}
+            func characters(_ text: String) {}
+        }
+        let xml = """
+            <r xmlns:x="urn:x" xmlns:y="urn:y">
+            <a x:role="1" y:role="2" role="3"/>
+            <a x:role="1" y:role="2"/>
+            <a role="3" x:role="1"/>
+            <a y:role="2" role="3" x:role="1" partnerId="7"/>
+            <a partnerId="a&amp;b&#38;c" role="p&#38;q&lt;"/>
+            <a x:partnerId="9"/>
+            <a/>
+            </r>
+            """
+        let checker = Checker()
+        try XMLStreamReader.parse(bytes: Array(xml.utf8), displayName: "t.xml", handler: checker)
+        #expect(checker.compared == 8)
+    }
 }

@@ -40,15 +40,6 @@ struct XMLStartTag {
         return UnsafeBufferPointer(start: start, count: max(0, end - start))
     }
 
-    /// Whether every attribute has a local name and a value, and none is in a namespace: then no two
-    /// attributes share a local name (libxml2 refuses the document), and each is its own dictionary entry.
-    var isPlain: Bool {
-        for index in 0..<count {
-            guard localName(at: index) != nil, !isNamespaced(at: index), rawValue(at: index) != nil else { return false }
-        }
-        return true
-    }
-
     /// The attributes keyed by local name, values fully decoded: when two share a local name (`id` and
     /// `x:id`), the one without a namespace wins, else the first one.
     func attributes() -> [String: String] {
