@@ -257,6 +257,25 @@ private func expectFailure(
         expectFailure(parse(Array("<r>ok</r>".utf8) + sequence.prefix(1)), .notText, line: 1...1)
     }
 
+    @Test(arguments: [1, 5, 4096])
+    func badBytesAfterLongRunsAreReportedWhereTheyAre(chunkSize: Int) {
+        // The scanner skips runs of text, values and names in one loop; positions must not move.
+        let run = String(repeating: "x", count: 300)
+        let prefixes = [
+            "<r a=\"\(run)", "<r>\(run)", "<r \(run)", "<r></r   ", "<r>\n  <s v='ab\ncd\(run)", "<r>é\(run)",
+        ]
+        for prefix in prefixes {
+            let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+            let expected = (line: lines.count, column: lines.last!.count + 1)
+            for (bad, reason) in [([0x00], "NUL"), ([0xC0, 0xBC], "invalid UTF-8"), ([0xFF], "invalid UTF-8")] as [([UInt8], String)] {
+                let outcome = parse(Array(prefix.utf8) + bad + Array(" tail\"/></r>".utf8), chunkSize: chunkSize)
+                let error = expectFailure(outcome, .notText, reason: reason)
+                #expect(error?.position?.line == expected.line, "\(prefix.prefix(12)) \(bad)")
+                #expect(error?.position?.column == expected.column, "\(prefix.prefix(12)) \(bad)")
+            }
+        }
+    }
+
     @Test func aNULByteIsNotText() throws {
         let outcome = try parseFixture("hostile/nul-byte.xml")
         let error = expectFailure(outcome, .notText, reason: "NUL", line: 3...3)
@@ -420,6 +439,17 @@ private func expectFailure(
                 .end("tenant", namespace: "urn:default"),
                 .end("coexistExport", namespace: "urn:coexist"),
             ])
+    }
+
+    @Test(arguments: [1, 3, 4096])
+    func longTagsWithNonASCIIValuesStartWhereTheirLessThanIs(chunkSize: Int) {
+        // The walk back to a tag's `<` goes eight bytes at a time; columns count characters, not bytes.
+        let value = String(repeating: "Zürich Büro ", count: 20)
+        let xml = "<r>\n  <a v=\"\(value)\"/>ü <b v=\"\(value)\"\n     w=\"\(value)\"/>\n<c x=\"é\"/><d/></r>"
+        let outcome = parse(xml, chunkSize: chunkSize)
+        #expect(outcome.error == nil)
+        let afterA = 3 + "<a v=\"\(value)\"/>ü ".count
+        #expect(outcome.recorder.starts == ["r@1:1", "a@2:3", "b@2:\(afterA)", "c@4:1", "d@4:11"])
     }
 
     @Test func aRealisticExportDeliversItsElementsWithAttributesAndLines() throws {

@@ -245,12 +245,12 @@ struct CanonicalFastPath {
 
     /// An optional column as ``RecordDecoder`` reads one: empty is nil, a value that does not parse is
     /// referred (for the reference decoder's message). Runs only when the memo misses.
-    private static func optional<T>(_ text: String, _ parse: (String) -> T?) -> FastField<T?> {
+    static func optional<T>(_ text: String, _ parse: (String) -> T?) -> FastField<T?> {
         text.isEmpty ? .value(nil) : parse(text).map { .value($0) } ?? .refer
     }
 
-    private static func date(_ text: String) -> FastField<ISODate?> { optional(text) { ISODate(parsing: $0) } }
-    private static func bool(_ text: String) -> FastField<Bool?> { optional(text) { parseCanonicalBool($0) } }
+    static func date(_ text: String) -> FastField<ISODate?> { optional(text) { ISODate(parsing: $0) } }
+    static func bool(_ text: String) -> FastField<Bool?> { optional(text) { parseCanonicalBool($0) } }
 }
 
 extension FieldMemo {

@@ -1,57 +1,119 @@
 import CoexistModel
 
 /// Builds a ``FileContent`` from the events of a canonical `coexistExport` document (SPEC §2.2).
-final class CanonicalXMLHandler: XMLEventHandler {
+///
+/// `<subscription>` and `<license>` elements go through ``CanonicalXMLFastPath`` first; an element it
+/// refers (or every element, with `fastPath` false) is read the reference way: its attributes as a
+/// dictionary of Strings, a ``RawRecord``, ``RecordDecoder``.
+final class CanonicalXMLHandler: XMLByteEventHandler {
     /// Thrown at the first element when the root is not `coexistExport`.
     struct NotCanonical: Error {
         let root: String
     }
+
+    /// The attributes of a start tag, as the session delivered them.
+    private enum Attributes {
+        case bytes(XMLStartTag)
+        case dictionary([String: String])
+
+        var dictionary: [String: String] {
+            switch self {
+            case .bytes(let tag): tag.attributes()
+            case .dictionary(let attributes): attributes
+            }
+        }
+    }
+
+    /// Attribute names that differ from their canonical column's, by element.
+    static let subscriptionRenames: [String: CanonicalColumn] = ["id": .subscriptionId]
+    static let licenseRenames: [String: CanonicalColumn] = ["total": .totalLicenses, "assigned": .assignedLicenses]
 
     private(set) var content: FileContent
     private var view: SubscriptionView = .partner
     private var depth = 0
     private var rootSeen = false
     private var tenant: (raw: RawRecord, id: TenantID?)?
+    /// The open tenant's id when valid: what the fast path reads, without copying `tenant`'s record.
+    private var tenantID: TenantID?
+    /// A tenant ``FileContent/knows(_:name:domain:)`` with name and domain: that stays true once it is.
+    private var knownTenant: TenantID?
+    /// The open subscription read the reference way…
     private var subscription: RawRecord?
-    private var advisorEntries: [String] = []
+    /// …or on the fast path: its line and column, its attributes in `subscriptionAttributes`.
+    private var fastSubscription: (source: Provenance, column: Int)?
+    private var subscriptionAttributes = XMLRecordAttributes()
+    /// The text of the fast subscription's `<offerName>`, once read.
+    private var offerName: [UInt8]?
+    /// The `<advisor>`s since the last `<subscription>` began, as its `AdvisorPartnerIds` (`KIND:ID;…`).
+    private var advisorList: [UInt8] = []
+    private var licenseAttributes = XMLRecordAttributes()
     private var user: RawRecord?
     private var roles: [String] = []
-    private var text = ""
+    /// The text of the open `<role>` or `<offerName>`, as UTF-8.
+    private var text: [UInt8] = []
     private var capturingText = false
     private var unknownElements = Set<String>()
     private var columnsByName: [String: CanonicalColumn?] = [:]
 
     private let decoder: RecordDecoder
     private var budget: XMLRecordBudget
+    /// nil when every element is read the reference way.
+    private var fast: CanonicalXMLFastPath?
 
-    init(file: String, decoder: RecordDecoder = RecordDecoder(), recordsLeft: Int = .max) {
+    /// `fastPath` false reads every element the reference way (the tests compare the two).
+    init(file: String, decoder: RecordDecoder = RecordDecoder(), recordsLeft: Int = .max, fastPath: Bool = true) {
         self.decoder = decoder
         self.budget = XMLRecordBudget(left: recordsLeft)
+        self.fast = fastPath ? CanonicalXMLFastPath() : nil
         content = FileContent(file: file, format: "canonical-xml", decoder: decoder)
     }
 
     func startElement(_ name: String, namespaceURI: String?, attributes: [String: String], line: Int, column: Int) throws {
+        try start(name, .dictionary(attributes), line: line, column: column)
+    }
+
+    func startElement(_ name: String, namespaceURI: String?, tag: XMLStartTag, line: Int, column: Int) throws {
+        try start(name, .bytes(tag), line: line, column: column)
+    }
+
+    private func start(_ name: String, _ attributes: Attributes, line: Int, column: Int) throws {
         depth += 1
         let source = Provenance(file: content.file, line: line)
         guard rootSeen else {
             guard name == "coexistExport" else { throw NotCanonical(root: name) }
             rootSeen = true
-            try readRoot(attributes, line: line, column: column)
+            try readRoot(attributes.dictionary, line: line, column: column)
             return
         }
+        // The big record kinds first: a switch over Strings compares them in order.
         switch name {
+        case "subscription":
+            try countRecord(line: line, column: column)
+            advisorList.removeAll(keepingCapacity: true)
+            if case .bytes(let tag) = attributes, fast?.save(subscription: tag, into: &subscriptionAttributes) == true {
+                subscription = nil
+                fastSubscription = (source, column)
+                offerName = nil
+                return
+            }
+            fastSubscription = nil
+            subscription = record(attributes.dictionary, source: source, column: column, renames: Self.subscriptionRenames)
+            // In the XML format advisors are child elements: no element means no advisor, a known value.
+            subscription?.set(.advisorPartnerIds, "", at: column)
+        case "advisor":
+            appendAdvisor(attributes)
         case "partnerUsers":
             content.declare(.partnerUsers)
         case "user":
             try countRecord(line: line, column: column)
-            user = record(attributes, source: source, column: column, renames: ["upn": .userPrincipalName])
+            user = record(attributes.dictionary, source: source, column: column, renames: ["upn": .userPrincipalName])
             roles = []
         case "role", "offerName":
-            text = ""
+            text.removeAll(keepingCapacity: true)
             capturingText = true
         case "tenant":
             let raw = record(
-                attributes, source: source, column: column,
+                attributes.dictionary, source: source, column: column,
                 renames: ["id": .tenantId, "name": .tenantName, "domain": .tenantDomain])
             content.declare(.relationships)
             content.declare(view == .partner ? .partnerSubscriptions : .customerSubscriptions)
@@ -59,30 +121,28 @@ final class CanonicalXMLHandler: XMLEventHandler {
                 let info = try decoder.tenant(raw)
                 content.note(info)
                 tenant = (raw, info.id)
+                tenantID = info.id
             } catch {
                 content.reject(raw, failure: error)
                 tenant = (raw, nil)
+                tenantID = nil
             }
         case "relationship":
             try countRecord(line: line, column: column)
-            var raw = record(attributes, source: source, column: column, renames: ["type": .relationship])
+            var raw = record(attributes.dictionary, source: source, column: column, renames: ["type": .relationship])
             guard inheritTenant(into: &raw) else { return }
             content.add(raw, as: .relationships)
-        case "subscription":
-            try countRecord(line: line, column: column)
-            subscription = record(attributes, source: source, column: column, renames: ["id": .subscriptionId])
-            // In the XML format advisors are child elements: no element means no advisor, a known value.
-            subscription?.set(.advisorPartnerIds, "", at: column)
-            advisorEntries = []
-        case "advisor":
-            let partner = attributes["partnerId"] ?? ""
-            let kind = attributes["role"].map { AdvisorKind(parsing: $0)?.canonicalName ?? $0 } ?? "POR"
-            advisorEntries.append("\(kind):\(partner)")
         case "license":
             try countRecord(line: line, column: column)
-            var raw = record(
-                attributes, source: source, column: column,
-                renames: ["total": .totalLicenses, "assigned": .assignedLicenses])
+            if case .bytes(let tag) = attributes, let id = tenantID,
+                fast?.save(license: tag, into: &licenseAttributes) == true,
+                let license = fast?.license(licenseAttributes, tenant: id, source: source)
+            {
+                noteTenant(id, source: source)
+                content.add(decoded: license)
+                return
+            }
+            var raw = record(attributes.dictionary, source: source, column: column, renames: Self.licenseRenames)
             guard inheritTenant(into: &raw) else { return }
             content.add(raw, as: .customerLicenses)
         default:
@@ -97,14 +157,31 @@ final class CanonicalXMLHandler: XMLEventHandler {
         try budget.count(file: content.file, line: line, column: column)
     }
 
+    /// Adds an `<advisor>` to the advisor list: `KIND:ID`, the kind canonical when it parses, POR when absent.
+    private func appendAdvisor(_ attributes: Attributes) {
+        if case .bytes(let tag) = attributes, fast != nil {
+            fast!.appendAdvisor(tag, to: &advisorList)
+            return
+        }
+        let attributes = attributes.dictionary
+        let partner = attributes["partnerId"] ?? ""
+        let kind = attributes["role"].map { AdvisorKind(parsing: $0)?.canonicalName ?? $0 } ?? "POR"
+        if !advisorList.isEmpty { advisorList.append(UInt8(ascii: ";")) }
+        advisorList.append(contentsOf: "\(kind):\(partner)".utf8)
+    }
+
     func endElement(_ name: String, namespaceURI: String?) throws {
         depth -= 1
         switch name {
         case "role":
-            roles.append(text)
+            roles.append(String(decoding: text, as: UTF8.self))
             capturingText = false
         case "offerName":
-            subscription?[.offerName] = text
+            if subscription != nil {
+                subscription?[.offerName] = String(decoding: text, as: UTF8.self)
+            } else if fastSubscription != nil {
+                offerName = text
+            }
             capturingText = false
         case "user":
             if var raw = user {
@@ -113,24 +190,77 @@ final class CanonicalXMLHandler: XMLEventHandler {
             }
             user = nil
         case "subscription":
-            if var raw = subscription {
-                raw[.advisorPartnerIds] = advisorEntries.joined(separator: ";")
-                if inheritTenant(into: &raw) {
-                    content.add(raw, as: view == .partner ? .partnerSubscriptions : .customerSubscriptions)
-                } else if let id = raw.trimmed(.subscriptionId).flatMap({ SubscriptionID(parsing: $0) }) {
-                    content.invalidSubscriptionIDs.insert(id)
-                }
+            if let raw = subscription {
+                finishSubscription(raw)
+            } else if let (source, column) = fastSubscription {
+                finishFastSubscription(source: source, column: column)
             }
             subscription = nil
+            fastSubscription = nil
         case "tenant":
             tenant = nil
+            tenantID = nil
         default:
             break
         }
     }
 
+    /// Adds the subscription the fast path reads, or else the reference path's record of the same element.
+    private func finishFastSubscription(source: Provenance, column: Int) {
+        let kind: ExportKind = view == .partner ? .partnerSubscriptions : .customerSubscriptions
+        if let id = tenantID,
+            let decoded = fast?.subscription(
+                subscriptionAttributes, offerName: offerName, advisors: advisorList, view: view, tenant: id, source: source)
+        {
+            noteTenant(id, source: source)
+            content.add(decoded: decoded, as: kind)
+            return
+        }
+        var raw = subscriptionAttributes.rawRecord(source: source, column: column)
+        raw.set(.advisorPartnerIds, "", at: column)
+        if let offerName { raw[.offerName] = String(decoding: offerName, as: UTF8.self) }
+        finishSubscription(raw)
+    }
+
+    /// Adds a subscription read the reference way, its advisor list complete.
+    private func finishSubscription(_ raw: RawRecord) {
+        var raw = raw
+        raw[.advisorPartnerIds] = String(decoding: advisorList, as: UTF8.self)
+        if inheritTenant(into: &raw) {
+            content.add(raw, as: view == .partner ? .partnerSubscriptions : .customerSubscriptions)
+        } else if let id = raw.trimmed(.subscriptionId).flatMap({ SubscriptionID(parsing: $0) }) {
+            content.invalidSubscriptionIDs.insert(id)
+        }
+    }
+
+    /// Notes the tenant of a record the fast path decoded as ``FileContent/add(_:as:)`` notes the
+    /// reference path's record of it (its id and the tenant's name), unless that could add nothing.
+    private func noteTenant(_ id: TenantID, source: Provenance) {
+        if knownTenant == id { return }
+        if content.knows(id, name: true, domain: true) {
+            knownTenant = id
+            return
+        }
+        guard let tenant else { return }
+        var raw = RawRecord(source: source)
+        raw[.tenantId] = id.description
+        if let name = tenant.raw[.tenantName] { raw[.tenantName] = name }
+        if let info = try? decoder.tenant(raw) { content.note(info) }
+    }
+
     func characters(_ chunk: String) throws {
-        if capturingText { text += chunk }
+        if capturingText { text.append(contentsOf: chunk.utf8) }
+    }
+
+    func characters(bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard capturingText else { return }
+        // What characters(_:) would append: each piece decoded on its own (a piece that ends inside a
+        // character gets a replacement character), which for ASCII is the bytes themselves.
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            text.append(contentsOf: bytes)
+        } else {
+            text.append(contentsOf: String(decoding: bytes, as: UTF8.self).utf8)
+        }
     }
 
     private func readRoot(_ attributes: [String: String], line: Int, column: Int) throws {

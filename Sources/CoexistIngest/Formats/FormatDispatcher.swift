@@ -137,8 +137,12 @@ struct FormatDispatcher {
         let handler = CanonicalXMLHandler(file: displayName, decoder: context.decoder, recordsLeft: context.recordsLeft)
         let root: String
         do {
-            try XMLStreamReader.parse(path: path, displayName: displayName, limits: context.limits.xml, handler: handler)
-            return handler.content
+            // Hashed on the way: the loader would otherwise read the file again for the report's digest.
+            let sha256 = try XMLStreamReader.parseAndHash(
+                path: path, displayName: displayName, limits: context.limits.xml, handler: handler)
+            var content = handler.content
+            content.sha256 = sha256
+            return content
         } catch let error as IngestError {
             throw error
         } catch let error as CanonicalXMLHandler.NotCanonical {
@@ -153,14 +157,17 @@ struct FormatDispatcher {
                 file: displayName, reason: "XML root element <\(root)> is not <coexistExport>, and no --mapping names it in \"records\"")
         }
         let mapped = MappedXMLHandler(layout: layout, file: displayName, context: context)
+        let sha256: String
         do {
-            try XMLStreamReader.parse(path: path, displayName: displayName, limits: context.limits.xml, handler: mapped)
+            sha256 = try XMLStreamReader.parseAndHash(path: path, displayName: displayName, limits: context.limits.xml, handler: mapped)
         } catch let error as IngestError {
             throw error
         } catch {
             throw .unreadable(file: displayName, reason: "\(error)")
         }
-        return mapped.content
+        var content = mapped.content
+        content.sha256 = sha256
+        return content
     }
 }
 

@@ -15,3 +15,16 @@ public protocol XMLEventHandler: AnyObject {
     /// White space between elements arrives too; CDATA sections arrive as plain text.
     func characters(_ text: String) throws
 }
+
+/// A handler that reads start tags and text as libxml2's bytes: the session calls these two methods
+/// instead of ``XMLEventHandler``'s `startElement` and `characters`, and builds no `String` for an
+/// attribute value or a piece of text unless the handler asks (``XMLStartTag/attributes()``).
+///
+/// Limits, refusals and positions are checked before these are called, exactly as for the others.
+protocol XMLByteEventHandler: XMLEventHandler {
+    /// A start tag; `tag` is valid only during the call.
+    func startElement(_ name: String, namespaceURI: String?, tag: XMLStartTag, line: Int, column: Int) throws
+    /// Text content as ``XMLEventHandler/characters(_:)`` would receive it, as UTF-8 bytes valid only
+    /// during the call. A piece may end inside a character where libxml2 splits a text node.
+    func characters(bytes: UnsafeBufferPointer<UInt8>) throws
+}

@@ -28,33 +28,24 @@ extension XMLPushSession {
             return refuse("XInclude is not supported (element <\(name)> in \(namespace))", at: position)
         }
 
-        var values: [String: String] = [:]
-        values.reserveCapacity(attributeCount)
-        var namespacedKeys: Set<String> = []
-        for index in 0..<(attributes == nil ? 0 : attributeCount) {
-            // Safe: libxml2 passes 5 pointers per attribute; the loop is empty when the array is nil.
-            let fields = attributes!.advanced(by: 5 * index)
-            guard let key = fields[0], let start = fields[3], let end = fields[4] else { continue }
-            let raw = UnsafeBufferPointer(start: start, count: max(0, end - start))
-            guard let value = decodeAttributeValue(raw) else {
+        let tag = XMLStartTag(fields: attributes, count: attributeCount, session: self)
+        for index in 0..<tag.count {
+            guard let key = tag.localName(at: index), let raw = tag.rawValue(at: index) else { continue }
+            // The decoded value is never longer than libxml2's bytes: count it only when those are.
+            guard raw.count <= limits.maxAttributeBytes || XMLStartTag.decodedCount(raw) <= limits.maxAttributeBytes else {
                 let reason =
                     "attribute \(String(cString: key)) of <\(name)> is longer than \(limits.maxAttributeBytes) bytes (limit maxXMLAttributeBytes)"
                 return refuse(reason, at: position)
             }
-            let keyString = interned(key)
-            let isNamespaced = fields[2] != nil
-            if values[keyString] == nil {
-                values[keyString] = value
-                if isNamespaced { namespacedKeys.insert(keyString) }
-            } else if !isNamespaced, namespacedKeys.contains(keyString) {
-                values[keyString] = value
-                namespacedKeys.remove(keyString)
-            }
         }
 
         do {
-            try handler.startElement(
-                name, namespaceURI: namespace, attributes: values, line: position.line, column: position.column)
+            if let byteHandler {
+                try byteHandler.startElement(name, namespaceURI: namespace, tag: tag, line: position.line, column: position.column)
+            } else {
+                try handler.startElement(
+                    name, namespaceURI: namespace, attributes: tag.attributes(), line: position.line, column: position.column)
+            }
         } catch {
             fail(error)
         }
@@ -79,7 +70,11 @@ extension XMLPushSession {
             return refuse("a text node is longer than \(limits.maxTextBytes) bytes (limit maxXMLTextBytes)", at: currentPosition())
         }
         do {
-            try handler.characters(String(decoding: text, as: UTF8.self))
+            if let byteHandler {
+                try byteHandler.characters(bytes: text)
+            } else {
+                try handler.characters(String(decoding: text, as: UTF8.self))
+            }
         } catch {
             fail(error)
         }
@@ -93,34 +88,5 @@ extension XMLPushSession {
     func refuseEntity(_ name: UnsafePointer<xmlChar>?, what: String) {
         let subject = name.map { " (\(String(cString: $0)))" } ?? ""
         refuse("\(what) are not allowed\(subject)", at: currentPosition())
-    }
-
-    /// Decodes what libxml2 hands over as an attribute value; nil when longer than the limit.
-    ///
-    /// Without XML_PARSE_NOENT, libxml2 decodes predefined entities and character references in
-    /// attribute values except one: an `&` (from `&amp;` or `&#38;`) comes as the five bytes `&#38;`, to
-    /// be re-parsed by its tree builder. Every other entity reference is refused, so every `&` in the
-    /// value starts such an escape, and replacing them left to right restores the text exactly.
-    func decodeAttributeValue(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
-        let ampersand = UInt8(ascii: "&")
-        guard raw.contains(ampersand) else {
-            return raw.count <= limits.maxAttributeBytes ? String(decoding: raw, as: UTF8.self) : nil
-        }
-        let escape: [UInt8] = Array("&#38;".utf8)
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(raw.count)
-        var index = 0
-        while index < raw.count {
-            if raw[index] == ampersand, raw.count - index >= escape.count,
-                raw[index..<(index + escape.count)].elementsEqual(escape)
-            {
-                decoded.append(ampersand)
-                index += escape.count
-            } else {
-                decoded.append(raw[index])
-                index += 1
-            }
-        }
-        return decoded.count <= limits.maxAttributeBytes ? String(decoding: decoded, as: UTF8.self) : nil
     }
 }

@@ -16,6 +16,8 @@ final class XMLPushSession {
     let displayName: String
     let limits: XMLStreamReader.Limits
     let handler: any XMLEventHandler
+    /// The handler again when it reads bytes (``XMLByteEventHandler``), asked once rather than per event.
+    let byteHandler: (any XMLByteEventHandler)?
     /// The first error: from libxml2, from a refusal, or thrown by the handler. Later ones are dropped.
     private(set) var failure: (any Error)?
     /// Open elements, counted by the SAX callbacks.
@@ -43,6 +45,7 @@ final class XMLPushSession {
         self.displayName = displayName
         self.limits = limits
         self.handler = handler
+        self.byteHandler = handler as? any XMLByteEventHandler
         self.scanner = XMLPreflightScanner(maxAttributesPerElement: limits.maxAttributesPerElement)
         LibXML2Environment.prepare()
 
@@ -172,7 +175,19 @@ final class XMLPushSession {
         else { return currentPosition() }
         var newlines = 0
         var charactersSinceNewline = 0
+        let lessThans = UInt64(UInt8(ascii: "<")) &* 0x0101_0101_0101_0101
+        let lineFeeds = UInt64(UInt8(ascii: "\n")) &* 0x0101_0101_0101_0101
         while cursor > base {
+            // Eight bytes at a time while they hold neither `<` nor a line feed, counting the bytes that
+            // start a character (measured: byte by byte, this walk over every start tag was 4% of reading).
+            while cursor - base >= 8 {
+                let word = UInt64(littleEndian: UnsafeRawPointer(cursor - 8).loadUnaligned(as: UInt64.self))
+                if zeroByteMask(word ^ lessThans) | zeroByteMask(word ^ lineFeeds) != 0 { break }
+                let continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+                charactersSinceNewline += 8 - continuations.nonzeroBitCount
+                cursor -= 8
+            }
+            guard cursor > base else { break }
             cursor -= 1
             let byte = cursor.pointee
             if byte == UInt8(ascii: "<") { break }

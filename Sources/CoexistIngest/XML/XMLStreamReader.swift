@@ -1,3 +1,5 @@
+import Crypto
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -59,6 +61,14 @@ public enum XMLStreamReader {
     static func parse(
         path: String, displayName: String, limits: Limits, chunkSize: Int, handler: some XMLEventHandler
     ) throws {
+        _ = try parseAndHash(path: path, displayName: displayName, limits: limits, chunkSize: chunkSize, handler: handler)
+    }
+
+    /// ``parse(path:displayName:limits:handler:)`` that also returns the file's SHA-256 (lower-case hex):
+    /// the chunks are hashed as they pass, which spares the loader reading the file a second time.
+    static func parseAndHash(
+        path: String, displayName: String, limits: Limits, chunkSize: Int = defaultChunkSize, handler: some XMLEventHandler
+    ) throws -> String {
         precondition(chunkSize > 0, "chunk size must be positive")
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -71,6 +81,7 @@ public enum XMLStreamReader {
         }
 
         let session = try XMLPushSession(displayName: displayName, limits: limits, handler: handler)
+        var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -80,9 +91,14 @@ public enum XMLStreamReader {
             }
             if count == 0 { break }
             progress?.advance(count)
-            try buffer.withUnsafeBufferPointer { try session.feed(UnsafeBufferPointer(rebasing: $0[..<count])) }
+            try buffer.withUnsafeBufferPointer { all in
+                let chunk = UnsafeBufferPointer(rebasing: all[..<count])
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
+                try session.feed(chunk)
+            }
         }
         try session.finish()
+        return hexDigest(hasher.finalize())
     }
 
     /// ``parse(bytes:displayName:limits:handler:)`` with the chunk size chosen by the caller (tests use tiny ones).
