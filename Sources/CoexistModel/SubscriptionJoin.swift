@@ -25,6 +25,14 @@ public struct SubscriptionJoin: Sendable {
     /// Matches and compares the two sides: the baseline in two halves and the current set's additions
     /// side by side.
     public init(baseline: [SubscriptionID: Subscription], current: [SubscriptionID: Subscription]) {
+        self = Self.make(baseline: baseline, current: current, alongside: [@Sendable () -> Int]()).join
+    }
+
+    /// The join, and `others` as more pieces of work in the same pool of cores (the rule context sorts
+    /// both sides meanwhile): one pool balances the cores where a join, then a sort, left one idle.
+    public static func make<Other: Sendable>(
+        baseline: [SubscriptionID: Subscription], current: [SubscriptionID: Subscription], alongside others: [@Sendable () -> Other]
+    ) -> (join: SubscriptionJoin, others: [Other]) {
         // Each pair is compared where it is made, while both records are in hand: a second pass over
         // the pairs cost two reference counts per pair on records scattered over the heap (measured:
         // the comparing pass took longer than the matching one at 1M). The halves write their pairs
@@ -32,14 +40,15 @@ public struct SubscriptionJoin: Sendable {
         let count = baseline.count
         let middle = baseline.index(baseline.startIndex, offsetBy: count / 2)
         let halves = [(baseline.startIndex..<middle, 0), (middle..<baseline.endIndex, count / 2)]
-        var pieces: [(changes: [FieldSet], removed: [Int], added: [Subscription])] = []
+        var pieces: [JoinPiece<Other>] = []
         let pairs = [Pair](unsafeUninitializedCapacity: count) { buffer, initialized in
             nonisolated(unsafe) let slots = buffer
-            pieces = concurrentMap(3) { piece -> (changes: [FieldSet], removed: [Int], added: [Subscription]) in
+            pieces = concurrentMap(3 + others.count) { piece -> JoinPiece<Other> in
+                if piece >= 3 { return .other(others[piece - 3]()) }
                 guard piece < 2 else {
                     var added: [Subscription] = []
                     for (id, after) in current where baseline[id] == nil { added.append(after) }
-                    return ([], [], added)
+                    return .added(added)
                 }
                 let (range, first) = halves[piece]
                 var changes: [FieldSet] = []
@@ -54,13 +63,33 @@ public struct SubscriptionJoin: Sendable {
                     (slots.baseAddress! + slot).initialize(to: Pair(before: before, after: after))
                     slot += 1
                 }
-                return (changes, removed, [])
+                return .half(changes: changes, removed: removed)
             }
             initialized = count
         }
-        self.pairs = pairs
-        self.changes = pieces[0].changes + pieces[1].changes
-        self.removed = pieces[0].removed + pieces[1].removed
-        self.added = pieces[2].added
+        guard case .half(let firstChanges, let firstRemoved) = pieces[0], case .half(let secondChanges, let secondRemoved) = pieces[1],
+            case .added(let added) = pieces[2]
+        else { preconditionFailure("the join's pieces came back out of order") }
+        let join = SubscriptionJoin(
+            pairs: pairs, changes: firstChanges + secondChanges, removed: firstRemoved + secondRemoved, added: added)
+        let results = pieces.dropFirst(3).map { piece -> Other in
+            guard case .other(let result) = piece else { preconditionFailure("the join's pieces came back out of order") }
+            return result
+        }
+        return (join, results)
     }
+
+    private init(pairs: [Pair], changes: [FieldSet], removed: [Int], added: [Subscription]) {
+        self.pairs = pairs
+        self.changes = changes
+        self.removed = removed
+        self.added = added
+    }
+}
+
+/// One piece of the join's pool of work.
+private enum JoinPiece<Other: Sendable>: Sendable {
+    case half(changes: [FieldSet], removed: [Int])
+    case added([Subscription])
+    case other(Other)
 }

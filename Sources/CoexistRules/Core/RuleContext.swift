@@ -38,13 +38,17 @@ public struct RuleContext: Sendable {
         self.baselineAsOf = baseline.asOf ?? runDay
         baselineSubscriptions = baseline.mergedSubscriptions()
         currentSubscriptions = current.mergedSubscriptions()
-        join = SubscriptionJoin(baseline: baselineSubscriptions, current: currentSubscriptions)
-        // The current side's grouping by SKU follows its sorting on the same core, beside the baseline's sorting.
-        let orders = concurrentMap(2) { [baselineSubscriptions, currentSubscriptions] side -> (TenantOrder, InServiceSkus?) in
-            guard side == 1 else { return (TenantOrder(baselineSubscriptions), nil) }
-            let order = TenantOrder(currentSubscriptions)
-            return (order, InServiceSkus(order, exportingPartners: exportingPartners))
-        }
+        // Both sides sorted by tenant (the current one then grouped by SKU on the same core) in the
+        // join's pool, beside its three pieces: a pool of five balances two cores.
+        let sorts: [@Sendable () -> (TenantOrder, InServiceSkus?)] = [
+            { [baselineSubscriptions] in (TenantOrder(baselineSubscriptions), nil) },
+            { [currentSubscriptions] in
+                let order = TenantOrder(currentSubscriptions)
+                return (order, InServiceSkus(order, exportingPartners: exportingPartners))
+            },
+        ]
+        let (join, orders) = SubscriptionJoin.make(baseline: baselineSubscriptions, current: currentSubscriptions, alongside: sorts)
+        self.join = join
         baselineOrder = orders[0].0
         currentOrder = orders[1].0
         guard let grouped = orders[1].1 else { preconditionFailure("the current side's task returned no grouping") }
