@@ -26,18 +26,8 @@ struct CanonicalFastPath {
     private let hasTenantName: Bool
     private let hasTenantDomain: Bool
 
-    private var channels = FieldMemo<FastField<Channel?>>()
-    private var offerIds = FieldMemo<FastField<String?>>()
-    private var names = FieldMemo<FastField<String?>>()
-    private var skus = FieldMemo<FastField<SkuID?>>()
-    private var statuses = FieldMemo<FastField<SubscriptionStatus>>()
-    private var dates = FieldMemo<FastField<ISODate?>>()
-    private var cycles = FieldMemo<FastField<BillingCycle?>>()
-    private var terms = FieldMemo<FastField<String?>>()
-    private var bools = FieldMemo<FastField<Bool?>>()
-    private var partners = FieldMemo<FastField<PartnerID?>>()
-    private var advisorLists = FieldMemo<FastField<Set<Advisor>>>()
-    private var currencies = FieldMemo<FastField<String?>>()
+    /// The memos of every column's values.
+    private var values = CanonicalValueMemos()
 
     /// The columns only ``RecordDecoder`` reads (Graph's and Insights' extras, a per-row view).
     private static let referredColumns: [CanonicalColumn] = [
@@ -105,7 +95,7 @@ struct CanonicalFastPath {
         let partnerView = view == .partner
         if let position = position(.channel) {
             guard
-                case .value(let channel) = channels.memo(
+                case .value(let channel) = values.channels.memo(
                     record, position,
                     { Self.optional($0) { Channel(parsing: $0) } }), channel != nil || !partnerView
             else { return nil }
@@ -113,7 +103,7 @@ struct CanonicalFastPath {
         }
         if let position = position(.offerId) {
             guard
-                case .value(let offer) = offerIds.memo(
+                case .value(let offer) = values.offerIds.memo(
                     record, position,
                     { text in
                         text.isEmpty && partnerView ? .refer : .value(text.isEmpty ? nil : text)
@@ -121,12 +111,12 @@ struct CanonicalFastPath {
             else { return nil }
             subscription.offerId = offer
         }
-        guard case .value(let name?) = names.memo(record, position(.offerName)!, { .value(nonEmpty($0)) }),
-            case .value(let sku?) = skus.memo(
+        guard case .value(let name?) = values.names.memo(record, position(.offerName)!, { .value(nonEmpty($0)) }),
+            case .value(let sku?) = values.skus.memo(
                 record, position(.skuId)!,
                 { Self.optional($0) { SkuID(parsing: $0) } }),
             let quantity = decimal(record, position(.quantity)!),
-            case .value(let status) = statuses.memo(
+            case .value(let status) = values.statuses.memo(
                 record, position(.status)!,
                 { text in
                     text.isEmpty ? .refer : SubscriptionStatus(parsing: text).map { .value($0) } ?? .refer
@@ -137,16 +127,16 @@ struct CanonicalFastPath {
         subscription.quantity = quantity
         subscription.status = status
         if let position = position(.startDate) {
-            guard case .value(let date) = dates.memo(record, position, Self.date) else { return nil }
+            guard case .value(let date) = values.dates.memo(record, position, Self.date) else { return nil }
             subscription.startDate = date
         }
         if let position = position(.endDate) {
-            guard case .value(let date) = dates.memo(record, position, Self.date) else { return nil }
+            guard case .value(let date) = values.dates.memo(record, position, Self.date) else { return nil }
             subscription.endDate = date
         }
         if let position = position(.billingCycle) {
             guard
-                case .value(let cycle) = cycles.memo(
+                case .value(let cycle) = values.cycles.memo(
                     record, position,
                     { Self.optional($0) { BillingCycle(parsing: $0) } })
             else { return nil }
@@ -154,24 +144,24 @@ struct CanonicalFastPath {
         }
         if let position = position(.termDuration) {
             guard
-                case .value(let term) = terms.memo(
+                case .value(let term) = values.terms.memo(
                     record, position,
                     { Self.optional($0, RecordDecoder.termDuration) })
             else { return nil }
             subscription.termDuration = term
         }
         if let position = position(.autoRenew) {
-            guard case .value(let flag) = bools.memo(record, position, Self.bool) else { return nil }
+            guard case .value(let flag) = values.bools.memo(record, position, Self.bool) else { return nil }
             subscription.autoRenew = flag
         }
         if let position = position(.readOnly) {
-            guard case .value(let flag) = bools.memo(record, position, Self.bool) else { return nil }
+            guard case .value(let flag) = values.bools.memo(record, position, Self.bool) else { return nil }
             subscription.readOnly = flag
         }
         if let position = position(.resellerPartnerId) {
             // PartnerID.parse trims for itself, so the memo is keyed by the untrimmed text as well.
             guard
-                case .value(let partner) = partners.memo(
+                case .value(let partner) = values.partners.memo(
                     record, position, trimmed: false,
                     { text in
                         switch PartnerID.parse(text) {
@@ -185,7 +175,7 @@ struct CanonicalFastPath {
         }
         if let position = position(.advisorPartnerIds) {
             guard
-                case .value(let advisors) = advisorLists.memo(
+                case .value(let advisors) = values.advisorLists.memo(
                     record, position, trimmed: false,
                     { text in
                         var raw = RawRecord(source: Provenance(file: "", line: 0))
@@ -203,7 +193,7 @@ struct CanonicalFastPath {
         }
         if let position = position(.currency) {
             guard
-                case .value(let currency) = currencies.memo(
+                case .value(let currency) = values.currencies.memo(
                     record, position,
                     { Self.optional($0, RecordDecoder.currency) })
             else { return nil }
@@ -216,7 +206,7 @@ struct CanonicalFastPath {
     mutating func license(_ record: CSVRecord, source: Provenance, in content: inout FileContent) -> LicensePool? {
         guard let tenant = tenant(of: record, source: source, noting: &content),
             let sku = guid(record, .skuId).map(SkuID.init),
-            case .value(let name?) = names.memo(record, position(.productName)!, { .value(nonEmpty($0)) }),
+            case .value(let name?) = values.names.memo(record, position(.productName)!, { .value(nonEmpty($0)) }),
             let total = decimal(record, position(.totalLicenses)!)
         else { return nil }
         var assigned: Decimal?

@@ -82,18 +82,8 @@ struct CanonicalXMLFastPath {
     private var subscriptionNames = FieldMemo<Int>(limit: 256)
     private var licenseNames = FieldMemo<Int>(limit: 256)
 
-    private var channels = FieldMemo<FastField<Channel?>>()
-    private var offerIds = FieldMemo<FastField<String?>>()
-    private var names = FieldMemo<FastField<String?>>()
-    private var skus = FieldMemo<FastField<SkuID?>>()
-    private var statuses = FieldMemo<FastField<SubscriptionStatus>>()
-    private var dates = FieldMemo<FastField<ISODate?>>()
-    private var cycles = FieldMemo<FastField<BillingCycle?>>()
-    private var terms = FieldMemo<FastField<String?>>()
-    private var bools = FieldMemo<FastField<Bool?>>()
-    private var partners = FieldMemo<FastField<PartnerID?>>()
-    private var advisorLists = FieldMemo<FastField<Set<Advisor>>>()
-    private var currencies = FieldMemo<FastField<String?>>()
+    /// The memos of every column's values.
+    private var values = CanonicalValueMemos()
     /// `<advisor role>` → the kind as the advisor list spells it.
     private var advisorKinds = FieldMemo<String>()
     private var scratch: [UInt8] = []
@@ -188,24 +178,24 @@ struct CanonicalXMLFastPath {
         // (empty refused), and what decodeSources would complete (a SKU, a name) referred.
         let partnerView = view == .partner
         if let bytes = value(.channel) {
-            guard case .value(let channel) = channels.memo(bytes, { CanonicalFastPath.optional($0) { Channel(parsing: $0) } }),
+            guard case .value(let channel) = values.channels.memo(bytes, { CanonicalFastPath.optional($0) { Channel(parsing: $0) } }),
                 channel != nil || !partnerView
             else { return nil }
             subscription.channel = channel
         }
         if let bytes = value(.offerId) {
             guard
-                case .value(let offer) = offerIds.memo(
+                case .value(let offer) = values.offerIds.memo(
                     bytes, { text in text.isEmpty && partnerView ? .refer : .value(text.isEmpty ? nil : text) })
             else { return nil }
             subscription.offerId = offer
         }
-        guard case .value(let name?) = names.memo(offerName, { .value(nonEmpty($0)) }),
+        guard case .value(let name?) = values.names.memo(offerName, { .value(nonEmpty($0)) }),
             let skuBytes = value(.skuId),
-            case .value(let sku?) = skus.memo(skuBytes, { CanonicalFastPath.optional($0) { SkuID(parsing: $0) } }),
+            case .value(let sku?) = values.skus.memo(skuBytes, { CanonicalFastPath.optional($0) { SkuID(parsing: $0) } }),
             let quantity = value(.quantity).flatMap(Self.decimal),
             let statusBytes = value(.status),
-            case .value(let status) = statuses.memo(
+            case .value(let status) = values.statuses.memo(
                 statusBytes, { text in text.isEmpty ? .refer : SubscriptionStatus(parsing: text).map { .value($0) } ?? .refer })
         else { return nil }
         subscription.offerName = name
@@ -213,35 +203,35 @@ struct CanonicalXMLFastPath {
         subscription.quantity = quantity
         subscription.status = status
         if let bytes = value(.startDate) {
-            guard case .value(let date) = dates.memo(bytes, CanonicalFastPath.date) else { return nil }
+            guard case .value(let date) = values.dates.memo(bytes, CanonicalFastPath.date) else { return nil }
             subscription.startDate = date
         }
         if let bytes = value(.endDate) {
-            guard case .value(let date) = dates.memo(bytes, CanonicalFastPath.date) else { return nil }
+            guard case .value(let date) = values.dates.memo(bytes, CanonicalFastPath.date) else { return nil }
             subscription.endDate = date
         }
         if let bytes = value(.billingCycle) {
-            guard case .value(let cycle) = cycles.memo(bytes, { CanonicalFastPath.optional($0) { BillingCycle(parsing: $0) } })
+            guard case .value(let cycle) = values.cycles.memo(bytes, { CanonicalFastPath.optional($0) { BillingCycle(parsing: $0) } })
             else { return nil }
             subscription.billingCycle = cycle
         }
         if let bytes = value(.termDuration) {
-            guard case .value(let term) = terms.memo(bytes, { CanonicalFastPath.optional($0, RecordDecoder.termDuration) })
+            guard case .value(let term) = values.terms.memo(bytes, { CanonicalFastPath.optional($0, RecordDecoder.termDuration) })
             else { return nil }
             subscription.termDuration = term
         }
         if let bytes = value(.autoRenew) {
-            guard case .value(let flag) = bools.memo(bytes, CanonicalFastPath.bool) else { return nil }
+            guard case .value(let flag) = values.bools.memo(bytes, CanonicalFastPath.bool) else { return nil }
             subscription.autoRenew = flag
         }
         if let bytes = value(.readOnly) {
-            guard case .value(let flag) = bools.memo(bytes, CanonicalFastPath.bool) else { return nil }
+            guard case .value(let flag) = values.bools.memo(bytes, CanonicalFastPath.bool) else { return nil }
             subscription.readOnly = flag
         }
         if let bytes = value(.resellerPartnerId) {
             // PartnerID.parse trims for itself, so the memo is keyed by the untrimmed text as well.
             guard
-                case .value(let partner) = partners.memo(
+                case .value(let partner) = values.partners.memo(
                     bytes, trimmed: false,
                     { text in
                         switch PartnerID.parse(text) {
@@ -254,7 +244,7 @@ struct CanonicalXMLFastPath {
             subscription.reseller = partner
         }
         guard
-            case .value(let advisorSet) = advisorLists.memo(
+            case .value(let advisorSet) = values.advisorLists.memo(
                 advisors, trimmed: false,
                 { text in
                     var raw = RawRecord(source: Provenance(file: "", line: 0))
@@ -268,7 +258,7 @@ struct CanonicalXMLFastPath {
             subscription.unitPrice = price
         }
         if let bytes = value(.currency) {
-            guard case .value(let currency) = currencies.memo(bytes, { CanonicalFastPath.optional($0, RecordDecoder.currency) })
+            guard case .value(let currency) = values.currencies.memo(bytes, { CanonicalFastPath.optional($0, RecordDecoder.currency) })
             else { return nil }
             subscription.currency = currency
         }
@@ -280,7 +270,7 @@ struct CanonicalXMLFastPath {
         record.bytes.withUnsafeBufferPointer { all -> LicensePool? in
             guard let sku = record.value(.skuId, in: all).flatMap({ GUID(plainUTF8: $0) }).map(SkuID.init),
                 let nameBytes = record.value(.productName, in: all),
-                case .value(let name?) = names.memo(nameBytes, { .value(nonEmpty($0)) }),
+                case .value(let name?) = values.names.memo(nameBytes, { .value(nonEmpty($0)) }),
                 let total = record.value(.totalLicenses, in: all).flatMap(Self.decimal)
             else { return nil }
             var assigned: Decimal?

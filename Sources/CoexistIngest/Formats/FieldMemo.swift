@@ -1,3 +1,5 @@
+import CoexistModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -87,4 +89,21 @@ struct FieldMemo<Value> {
         }
         return hash
     }
+}
+
+/// The memos of a canonical record's values, one per kind of column, shared in shape by the CSV and
+/// XML fast paths (each file gets its own: a spelling means the same in every row of one file).
+struct CanonicalValueMemos {
+    var channels = FieldMemo<FastField<Channel?>>()
+    var offerIds = FieldMemo<FastField<String?>>()
+    var names = FieldMemo<FastField<String?>>()
+    var skus = FieldMemo<FastField<SkuID?>>()
+    var statuses = FieldMemo<FastField<SubscriptionStatus>>()
+    var dates = FieldMemo<FastField<ISODate?>>()
+    var cycles = FieldMemo<FastField<BillingCycle?>>()
+    var terms = FieldMemo<FastField<String?>>()
+    var bools = FieldMemo<FastField<Bool?>>()
+    var partners = FieldMemo<FastField<PartnerID?>>()
+    var advisorLists = FieldMemo<FastField<Set<Advisor>>>()
+    var currencies = FieldMemo<FastField<String?>>()
 }
