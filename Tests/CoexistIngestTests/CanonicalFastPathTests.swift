@@ -80,26 +80,6 @@ private func read(_ bytes: [UInt8], fast: Bool) throws -> FileContent {
     return try CanonicalCSVReader(header: reader.header).read(reader, fastPath: fast)
 }
 
-/// Expects two lists equal, naming the first difference rather than printing a million values.
-private func expectEqual<T: Equatable>(_ fast: [T], _ reference: [T], _ what: String) {
-    guard fast != reference else { return }
-    let at = zip(fast, reference).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(fast.count, reference.count)
-    let left = at < fast.count ? "\(fast[at])" : "nothing"
-    let right = at < reference.count ? "\(reference[at])" : "nothing"
-    Issue.record("\(what) differ at \(at) (\(fast.count) vs \(reference.count)): fast \(left), reference \(right)")
-}
-
-private func expectSame(_ fast: FileContent, _ reference: FileContent) {
-    expectEqual(fast.subscriptions, reference.subscriptions, "subscriptions")
-    expectEqual(fast.licenses, reference.licenses, "licenses")
-    expectEqual(fast.problems, reference.problems, "problems")
-    expectEqual(fast.tenants, reference.tenants, "tenants")
-    expectEqual(fast.notices, reference.notices, "notices")
-    expectEqual(fast.invalidSubscriptionIDs.sorted(), reference.invalidSubscriptionIDs.sorted(), "invalid ids")
-    #expect(fast.kinds == reference.kinds)
-    #expect(fast.recordsRead == reference.recordsRead)
-}
-
 private let subscriptionHeader = [
     "TenantId", "TenantName", "TenantDomain", "SubscriptionId", "Channel", "OfferId", "OfferName", "SkuId", "Quantity",
     "Status", "StartDate", "EndDate", "BillingCycle", "TermDuration", "AutoRenew", "ResellerPartnerId", "AdvisorPartnerIds",
