@@ -159,30 +159,13 @@ struct CanonicalFastPath {
             subscription.readOnly = flag
         }
         if let position = position(.resellerPartnerId) {
-            // PartnerID.parse trims for itself, so the memo is keyed by the untrimmed text as well.
-            guard
-                case .value(let partner) = values.partners.memo(
-                    record, position, trimmed: false,
-                    { text in
-                        switch PartnerID.parse(text) {
-                        case .none: .value(nil)
-                        case .partner(let id): .value(id)
-                        case .invalid: .refer
-                        }
-                    })
-            else { return nil }
+            guard case .value(let partner) = values.partners.memo(record, position, trimmed: false, Self.partner) else { return nil }
             subscription.reseller = partner
         }
         if let position = position(.advisorPartnerIds) {
-            guard
-                case .value(let advisors) = values.advisorLists.memo(
-                    record, position, trimmed: false,
-                    { text in
-                        var raw = RawRecord(source: Provenance(file: "", line: 0))
-                        raw[.advisorPartnerIds] = text
-                        return (try? RecordDecoder().advisors(raw)).map { .value($0) } ?? .refer
-                    })
-            else { return nil }
+            guard case .value(let advisors) = values.advisorLists.memo(record, position, trimmed: false, Self.advisors) else {
+                return nil
+            }
             subscription.advisors = advisors
         }
         if let position = position(.unitPrice) {
@@ -241,6 +224,22 @@ struct CanonicalFastPath {
 
     static func date(_ text: String) -> FastField<ISODate?> { optional(text) { ISODate(parsing: $0) } }
     static func bool(_ text: String) -> FastField<Bool?> { optional(text) { parseCanonicalBool($0) } }
+
+    /// A reseller's MPN id; `PartnerID.parse` trims for itself, so its memo is keyed by the untrimmed text.
+    static func partner(_ text: String) -> FastField<PartnerID?> {
+        switch PartnerID.parse(text) {
+        case .none: .value(nil)
+        case .partner(let id): .value(id)
+        case .invalid: .refer
+        }
+    }
+
+    /// An advisor list as `RecordDecoder` reads it (untrimmed, as it is).
+    static func advisors(_ text: String) -> FastField<Set<Advisor>> {
+        var raw = RawRecord(source: Provenance(file: "", line: 0))
+        raw[.advisorPartnerIds] = text
+        return (try? RecordDecoder().advisors(raw)).map { .value($0) } ?? .refer
+    }
 }
 
 extension FieldMemo {

@@ -229,29 +229,12 @@ struct CanonicalXMLFastPath {
             subscription.readOnly = flag
         }
         if let bytes = value(.resellerPartnerId) {
-            // PartnerID.parse trims for itself, so the memo is keyed by the untrimmed text as well.
-            guard
-                case .value(let partner) = values.partners.memo(
-                    bytes, trimmed: false,
-                    { text in
-                        switch PartnerID.parse(text) {
-                        case .none: .value(nil)
-                        case .partner(let id): .value(id)
-                        case .invalid: .refer
-                        }
-                    })
-            else { return nil }
+            guard case .value(let partner) = values.partners.memo(bytes, trimmed: false, CanonicalFastPath.partner) else { return nil }
             subscription.reseller = partner
         }
-        guard
-            case .value(let advisorSet) = values.advisorLists.memo(
-                advisors, trimmed: false,
-                { text in
-                    var raw = RawRecord(source: Provenance(file: "", line: 0))
-                    raw[.advisorPartnerIds] = text
-                    return (try? RecordDecoder().advisors(raw)).map { .value($0) } ?? .refer
-                })
-        else { return nil }
+        guard case .value(let advisorSet) = values.advisorLists.memo(advisors, trimmed: false, CanonicalFastPath.advisors) else {
+            return nil
+        }
         subscription.advisors = advisorSet
         if let bytes = value(.unitPrice), !bytes.isEmpty {
             guard let price = Self.decimal(bytes) else { return nil }
