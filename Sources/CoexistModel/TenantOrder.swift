@@ -1,3 +1,5 @@
+import Foundation
+
 /// One export set's merged subscriptions sorted by tenant and id, each tenant a contiguous run.
 ///
 /// The rules that reason per tenant (seats per SKU, sources per SKU) and the per-tenant model walk a
@@ -8,10 +10,23 @@ public struct TenantOrder: Sendable {
     public let records: [Subscription]
     /// Each tenant's run in ``records``.
     public let ranges: [TenantID: Range<Int>]
+    /// The records and their seats in service per channel, at ``ChannelTally/slot(_:)``.
+    public let channelTallies: [ChannelTally]
 
     public init(_ subscriptions: [SubscriptionID: Subscription]) {
-        // Sorting moves the records and compares inline ids: no record's shared values are touched.
-        let records = subscriptions.values.sorted { ($0.tenant, $0.id) < ($1.tenant, $1.id) }
+        // Each record is counted as it is copied out: the copy has just brought its values into the
+        // cache, where a pass of its own paid a cache miss per record for the quantity (measured: most
+        // of the per-tenant model's 1.5 s at 1M). Sorting then moves the records and compares inline ids.
+        var records: [Subscription] = []
+        records.reserveCapacity(subscriptions.count)
+        var tallies = [ChannelTally](repeating: ChannelTally(), count: ChannelTally.slots)
+        for record in subscriptions.values {
+            let slot = ChannelTally.slot(record.channel)
+            tallies[slot].subscriptions += 1
+            if let seats = record.seatsInServiceIfAny { tallies[slot].seats += seats }
+            records.append(record)
+        }
+        records.sort { ($0.tenant, $0.id) < ($1.tenant, $1.id) }
         var ranges: [TenantID: Range<Int>] = [:]
         var start = 0
         for index in records.indices where index + 1 == records.count || records[index + 1].tenant != records[index].tenant {
@@ -20,10 +35,35 @@ public struct TenantOrder: Sendable {
         }
         self.records = records
         self.ranges = ranges
+        self.channelTallies = tallies
     }
 
     /// The tenant's subscriptions, sorted by id; empty for a tenant without any.
     public subscript(tenant: TenantID) -> ArraySlice<Subscription> {
         ranges[tenant].map { records[$0] } ?? []
+    }
+}
+
+/// One channel's subscriptions in a set and their seats in service.
+public struct ChannelTally: Sendable {
+    public var subscriptions = 0
+    public var seats = DecimalSum()
+
+    /// One slot per channel in `Channel.allCases` order, then one for an unknown channel.
+    public static let slots = Channel.allCases.count + 1
+
+    public static func slot(_ channel: Channel?) -> Int {
+        channel.flatMap { Channel.allCases.firstIndex(of: $0) } ?? Channel.allCases.count
+    }
+}
+
+extension Subscription {
+    /// The seats in service: the quantity while active or in grace (or when the status is unknown), else 0.
+    public var seatsInService: Decimal { seatsInServiceIfAny ?? 0 }
+
+    /// ``seatsInService`` when there are any: nil for none, so sums skip an addition of zero.
+    public var seatsInServiceIfAny: Decimal? {
+        if carries(.status), let status, !status.isInService { return nil }
+        return quantity
     }
 }

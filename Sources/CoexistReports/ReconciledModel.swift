@@ -68,33 +68,13 @@ public struct ReconciledModel: Sendable {
             byTenant[tenant] = currentOrder.records[range].map(\.id)
         }
         subscriptionsByTenant = byTenant
-        // Per channel in `Channel.allCases` order, unknown last: an array, not a dictionary, since
-        // every record of both sides adds to it.
-        let known = Channel.allCases
-        var counts = (known.map { Optional($0) } + [nil]).map { ChannelCount(channel: $0) }
-        let slot = { (channel: Channel?) in channel.flatMap { known.firstIndex(of: $0) } ?? known.count }
-        // Records read in place through the buffer: copying each one to count it (as `for record in`
-        // and even `records[position]` did) cost a reference count on a record scattered over the
-        // heap, most of this model's time at 1M. Seats summed as integers where whole (``DecimalSum``).
-        func tally(_ records: [Subscription]) -> (subscriptions: [Int], seats: [DecimalSum]) {
-            var subscriptions = [Int](repeating: 0, count: counts.count)
-            var seats = [DecimalSum](repeating: DecimalSum(), count: counts.count)
-            records.withUnsafeBufferPointer { records in
-                for position in records.indices {
-                    let index = slot(records[position].channel)
-                    subscriptions[index] += 1
-                    if let quantity = records[position].seatsInServiceIfAny { seats[index] += quantity }
-                }
-            }
-            return (subscriptions, seats)
-        }
-        let baselineTally = tally(baselineOrder.records)
-        let currentTally = tally(currentOrder.records)
-        for index in counts.indices {
-            counts[index].baselineSubscriptions = baselineTally.subscriptions[index]
-            counts[index].baselineSeats = baselineTally.seats[index].total
-            counts[index].currentSubscriptions = currentTally.subscriptions[index]
-            counts[index].currentSeats = currentTally.seats[index].total
+        // Per channel in `Channel.allCases` order, unknown last, as both orders counted them.
+        var counts = (Channel.allCases.map { Optional($0) } + [nil]).map { ChannelCount(channel: $0) }
+        for slot in counts.indices {
+            counts[slot].baselineSubscriptions = baselineOrder.channelTallies[slot].subscriptions
+            counts[slot].baselineSeats = baselineOrder.channelTallies[slot].seats.total
+            counts[slot].currentSubscriptions = currentOrder.channelTallies[slot].subscriptions
+            counts[slot].currentSeats = currentOrder.channelTallies[slot].seats.total
         }
         channels = counts.filter { $0.baselineSubscriptions + $0.currentSubscriptions > 0 }
 
@@ -146,15 +126,4 @@ private func mergedIDs(_ left: ArraySlice<Subscription>, _ right: ArraySlice<Sub
         }
     }
     return ids
-}
-
-extension Subscription {
-    /// The seats in service: the quantity while active or in grace (or when the status is unknown), else 0.
-    public var seatsInService: Decimal { seatsInServiceIfAny ?? 0 }
-
-    /// ``seatsInService`` when there are any: nil for none, so sums skip a Decimal addition of zero.
-    var seatsInServiceIfAny: Decimal? {
-        if carries(.status), let status, !status.isInService { return nil }
-        return quantity
-    }
 }

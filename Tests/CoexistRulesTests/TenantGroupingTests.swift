@@ -38,6 +38,29 @@ struct TenantGroupingTests {
         #expect(order[Scenario.tenant(9)].isEmpty)
     }
 
+    @Test func theOrderCountsEachChannelsRecordsAndSeatsInService() {
+        var subscriptions = records()
+        // A channel-less record, and one whose status the source does not carry (its seats count).
+        var unknown = Scenario.subscription(500, tenant: 4, quantity: 7)
+        unknown.channel = nil
+        subscriptions[unknown.id] = unknown
+        var uncarried = Scenario.subscription(501, tenant: 4, status: .suspended, quantity: 3)
+        uncarried.carried = FieldSet(SubscriptionField.allCases.filter { $0 != .status })
+        subscriptions[uncarried.id] = uncarried
+        let order = TenantOrder(subscriptions)
+        #expect(order.channelTallies.count == Channel.allCases.count + 1)
+        for (slot, channel) in (Channel.allCases.map { Optional($0) } + [nil]).enumerated() {
+            let members = subscriptions.values.filter { $0.channel == channel }
+            #expect(order.channelTallies[slot].subscriptions == members.count, "\(channel.map(\.canonicalName) ?? "unknown")")
+            let seats = members.filter { !$0.carries(.status) || $0.status?.isInService != false }.reduce(Decimal()) {
+                $0 + ($1.quantity ?? 0)
+            }
+            #expect(order.channelTallies[slot].seats.total == seats)
+        }
+        #expect(order.channelTallies[ChannelTally.slot(nil)].subscriptions == 1)
+        #expect(order.channelTallies[ChannelTally.slot(.direct)].seats.total > 0)
+    }
+
     @Test func groupsAgreeWithADictionaryGrouping() {
         let subscriptions = records()
         let grouped = InServiceSkus(TenantOrder(subscriptions), exportingPartners: [Scenario.partner])
