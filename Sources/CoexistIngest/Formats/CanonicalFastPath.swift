@@ -95,32 +95,20 @@ struct CanonicalFastPath {
         let partnerView = view == .partner
         if let position = position(.channel) {
             guard
-                case .value(let channel) = values.channels.memo(
-                    record, position,
-                    { Self.optional($0) { Channel(parsing: $0) } }), channel != nil || !partnerView
+                case .value(let channel) = values.channels.memo(record, position, Self.channel), channel != nil || !partnerView
             else { return nil }
             subscription.channel = channel
         }
         if let position = position(.offerId) {
             guard
-                case .value(let offer) = values.offerIds.memo(
-                    record, position,
-                    { text in
-                        text.isEmpty && partnerView ? .refer : .value(text.isEmpty ? nil : text)
-                    })
+                case .value(let offer) = values.offerIds.memo(record, position, Self.offerId(partnerView: partnerView))
             else { return nil }
             subscription.offerId = offer
         }
-        guard case .value(let name?) = values.names.memo(record, position(.offerName)!, { .value(nonEmpty($0)) }),
-            case .value(let sku?) = values.skus.memo(
-                record, position(.skuId)!,
-                { Self.optional($0) { SkuID(parsing: $0) } }),
+        guard case .value(let name?) = values.names.memo(record, position(.offerName)!, Self.name),
+            case .value(let sku?) = values.skus.memo(record, position(.skuId)!, Self.sku),
             let quantity = decimal(record, position(.quantity)!),
-            case .value(let status) = values.statuses.memo(
-                record, position(.status)!,
-                { text in
-                    text.isEmpty ? .refer : SubscriptionStatus(parsing: text).map { .value($0) } ?? .refer
-                })
+            case .value(let status) = values.statuses.memo(record, position(.status)!, Self.status)
         else { return nil }
         subscription.offerName = name
         subscription.sku = sku
@@ -136,17 +124,13 @@ struct CanonicalFastPath {
         }
         if let position = position(.billingCycle) {
             guard
-                case .value(let cycle) = values.cycles.memo(
-                    record, position,
-                    { Self.optional($0) { BillingCycle(parsing: $0) } })
+                case .value(let cycle) = values.cycles.memo(record, position, Self.cycle)
             else { return nil }
             subscription.billingCycle = cycle
         }
         if let position = position(.termDuration) {
             guard
-                case .value(let term) = values.terms.memo(
-                    record, position,
-                    { Self.optional($0, RecordDecoder.termDuration) })
+                case .value(let term) = values.terms.memo(record, position, Self.term)
             else { return nil }
             subscription.termDuration = term
         }
@@ -176,9 +160,7 @@ struct CanonicalFastPath {
         }
         if let position = position(.currency) {
             guard
-                case .value(let currency) = values.currencies.memo(
-                    record, position,
-                    { Self.optional($0, RecordDecoder.currency) })
+                case .value(let currency) = values.currencies.memo(record, position, Self.currency)
             else { return nil }
             subscription.currency = currency
         }
@@ -189,7 +171,7 @@ struct CanonicalFastPath {
     mutating func license(_ record: CSVRecord, source: Provenance, in content: inout FileContent) -> LicensePool? {
         guard let tenant = tenant(of: record, source: source, noting: &content),
             let sku = guid(record, .skuId).map(SkuID.init),
-            case .value(let name?) = values.names.memo(record, position(.productName)!, { .value(nonEmpty($0)) }),
+            case .value(let name?) = values.names.memo(record, position(.productName)!, Self.name),
             let total = decimal(record, position(.totalLicenses)!)
         else { return nil }
         var assigned: Decimal?
@@ -222,6 +204,21 @@ struct CanonicalFastPath {
         text.isEmpty ? .value(nil) : parse(text).map { .value($0) } ?? .refer
     }
 
+    // Each column's text as RecordDecoder reads it, for the CSV and XML fast paths' memos.
+    static func channel(_ text: String) -> FastField<Channel?> { optional(text) { Channel(parsing: $0) } }
+    static func sku(_ text: String) -> FastField<SkuID?> { optional(text) { SkuID(parsing: $0) } }
+    static func cycle(_ text: String) -> FastField<BillingCycle?> { optional(text) { BillingCycle(parsing: $0) } }
+    static func term(_ text: String) -> FastField<String?> { optional(text, RecordDecoder.termDuration) }
+    static func currency(_ text: String) -> FastField<String?> { optional(text, RecordDecoder.currency) }
+    static func name(_ text: String) -> FastField<String?> { .value(nonEmpty(text)) }
+    /// Required: an empty status is the reference path's to report.
+    static func status(_ text: String) -> FastField<SubscriptionStatus> {
+        text.isEmpty ? .refer : SubscriptionStatus(parsing: text).map { .value($0) } ?? .refer
+    }
+    /// Required in the partner view (where an empty one is the reference path's to report or complete).
+    static func offerId(partnerView: Bool) -> (String) -> FastField<String?> {
+        { text in text.isEmpty && partnerView ? .refer : .value(text.isEmpty ? nil : text) }
+    }
     static func date(_ text: String) -> FastField<ISODate?> { optional(text) { ISODate(parsing: $0) } }
     static func bool(_ text: String) -> FastField<Bool?> { optional(text) { parseCanonicalBool($0) } }
 

@@ -178,25 +178,23 @@ struct CanonicalXMLFastPath {
         // (empty refused), and what decodeSources would complete (a SKU, a name) referred.
         let partnerView = view == .partner
         if let bytes = value(.channel) {
-            guard case .value(let channel) = values.channels.memo(bytes, { CanonicalFastPath.optional($0) { Channel(parsing: $0) } }),
+            guard case .value(let channel) = values.channels.memo(bytes, CanonicalFastPath.channel),
                 channel != nil || !partnerView
             else { return nil }
             subscription.channel = channel
         }
         if let bytes = value(.offerId) {
             guard
-                case .value(let offer) = values.offerIds.memo(
-                    bytes, { text in text.isEmpty && partnerView ? .refer : .value(text.isEmpty ? nil : text) })
+                case .value(let offer) = values.offerIds.memo(bytes, CanonicalFastPath.offerId(partnerView: partnerView))
             else { return nil }
             subscription.offerId = offer
         }
-        guard case .value(let name?) = values.names.memo(offerName, { .value(nonEmpty($0)) }),
+        guard case .value(let name?) = values.names.memo(offerName, CanonicalFastPath.name),
             let skuBytes = value(.skuId),
-            case .value(let sku?) = values.skus.memo(skuBytes, { CanonicalFastPath.optional($0) { SkuID(parsing: $0) } }),
+            case .value(let sku?) = values.skus.memo(skuBytes, CanonicalFastPath.sku),
             let quantity = value(.quantity).flatMap(Self.decimal),
             let statusBytes = value(.status),
-            case .value(let status) = values.statuses.memo(
-                statusBytes, { text in text.isEmpty ? .refer : SubscriptionStatus(parsing: text).map { .value($0) } ?? .refer })
+            case .value(let status) = values.statuses.memo(statusBytes, CanonicalFastPath.status)
         else { return nil }
         subscription.offerName = name
         subscription.sku = sku
@@ -211,12 +209,12 @@ struct CanonicalXMLFastPath {
             subscription.endDate = date
         }
         if let bytes = value(.billingCycle) {
-            guard case .value(let cycle) = values.cycles.memo(bytes, { CanonicalFastPath.optional($0) { BillingCycle(parsing: $0) } })
+            guard case .value(let cycle) = values.cycles.memo(bytes, CanonicalFastPath.cycle)
             else { return nil }
             subscription.billingCycle = cycle
         }
         if let bytes = value(.termDuration) {
-            guard case .value(let term) = values.terms.memo(bytes, { CanonicalFastPath.optional($0, RecordDecoder.termDuration) })
+            guard case .value(let term) = values.terms.memo(bytes, CanonicalFastPath.term)
             else { return nil }
             subscription.termDuration = term
         }
@@ -241,7 +239,7 @@ struct CanonicalXMLFastPath {
             subscription.unitPrice = price
         }
         if let bytes = value(.currency) {
-            guard case .value(let currency) = values.currencies.memo(bytes, { CanonicalFastPath.optional($0, RecordDecoder.currency) })
+            guard case .value(let currency) = values.currencies.memo(bytes, CanonicalFastPath.currency)
             else { return nil }
             subscription.currency = currency
         }
@@ -253,7 +251,7 @@ struct CanonicalXMLFastPath {
         record.bytes.withUnsafeBufferPointer { all -> LicensePool? in
             guard let sku = record.value(.skuId, in: all).flatMap({ GUID(plainUTF8: $0) }).map(SkuID.init),
                 let nameBytes = record.value(.productName, in: all),
-                case .value(let name?) = values.names.memo(nameBytes, { .value(nonEmpty($0)) }),
+                case .value(let name?) = values.names.memo(nameBytes, CanonicalFastPath.name),
                 let total = record.value(.totalLicenses, in: all).flatMap(Self.decimal)
             else { return nil }
             var assigned: Decimal?

@@ -116,7 +116,7 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
                 attributes.dictionary, source: source, column: column,
                 renames: ["id": .tenantId, "name": .tenantName, "domain": .tenantDomain])
             content.declare(.relationships)
-            content.declare(view == .partner ? .partnerSubscriptions : .customerSubscriptions)
+            content.declare(subscriptionKind)
             do throws(DecodeFailure) {
                 let info = try decoder.tenant(raw)
                 content.note(info)
@@ -207,13 +207,12 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
 
     /// Adds the subscription the fast path reads, or else the reference path's record of the same element.
     private func finishFastSubscription(source: Provenance, column: Int) {
-        let kind: ExportKind = view == .partner ? .partnerSubscriptions : .customerSubscriptions
         if let id = tenantID,
             let decoded = fast?.subscription(
                 subscriptionAttributes, offerName: offerName, advisors: advisorList, view: view, tenant: id, source: source)
         {
             noteTenant(id, source: source)
-            content.add(decoded: decoded, as: kind)
+            content.add(decoded: decoded, as: subscriptionKind)
             return
         }
         var raw = subscriptionAttributes.rawRecord(source: source, column: column)
@@ -222,12 +221,15 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
         finishSubscription(raw)
     }
 
+    /// What the open view's subscriptions are.
+    private var subscriptionKind: ExportKind { view == .partner ? .partnerSubscriptions : .customerSubscriptions }
+
     /// Adds a subscription read the reference way, its advisor list complete.
     private func finishSubscription(_ raw: RawRecord) {
         var raw = raw
         raw[.advisorPartnerIds] = String(decoding: advisorList, as: UTF8.self)
         if inheritTenant(into: &raw) {
-            content.add(raw, as: view == .partner ? .partnerSubscriptions : .customerSubscriptions)
+            content.add(raw, as: subscriptionKind)
         } else if let id = raw.trimmed(.subscriptionId).flatMap({ SubscriptionID(parsing: $0) }) {
             content.invalidSubscriptionIDs.insert(id)
         }
