@@ -55,6 +55,30 @@ struct ValueTests {
         }
     }
 
+    @Test("GUID keys spread over a table's buckets even when only a few digits differ")
+    func guidTableHashSpreads() throws {
+        // A table masks the hash's low bits. 65,536 ids that differ in one 16-bit group (at either
+        // end, in either half) must fill about as many of 65,536 buckets as random hashes would
+        // (1 − 1/e ≈ 63%), with every seed; a hash that dropped a half or did not mix would fill 1.
+        let templates = [
+            "00000000-0000-0000-0000-00000000%04x", "%04x0000-0000-0000-0000-000000000000",
+            "00000000-0000-0000-%04x-000000000000", "00000000-0000-%04x-0000-000000000000",
+        ]
+        for template in templates {
+            let guids = try (0..<65_536).map { try #require(GUID(parsing: String(format: template, $0))) }
+            for seed in [0, 1, -1, 0x5DEE_CE66_D1CE_0000] {
+                let buckets = Set(guids.map { $0._rawHashValue(seed: seed) & 0xFFFF })
+                #expect(buckets.count > 39_000, "seed \(seed), \(template): \(buckets.count) buckets")
+            }
+        }
+        let id = try #require(GUID(parsing: "7dd96d48-f4fe-4dbe-ba48-0abe1a13aab3"))
+        #expect(id._rawHashValue(seed: 1) != id._rawHashValue(seed: 2), "the seed enters the hash")
+        #expect(TenantID(id)._rawHashValue(seed: 7) == id._rawHashValue(seed: 7))
+        // Equal ids hash equally: a dictionary finds an id parsed from either case.
+        let table = [SubscriptionID(id): 1]
+        #expect(table[try #require(SubscriptionID(parsing: "7DD96D48-F4FE-4DBE-BA48-0ABE1A13AAB3"))] == 1)
+    }
+
     @Test func partnerIDsTreatMinusOneZeroAndEmptyAsNone() {
         #expect(PartnerID.parse("-1") == .none)
         #expect(PartnerID.parse("0") == .none)
