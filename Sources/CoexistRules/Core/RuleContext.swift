@@ -39,19 +39,20 @@ public struct RuleContext: Sendable {
         baselineSubscriptions = baseline.mergedSubscriptions()
         currentSubscriptions = current.mergedSubscriptions()
         // Both sides sorted by tenant (the current one then grouped by SKU on the same core) in the
-        // join's pool, beside its three pieces: a pool of five balances two cores.
+        // join's pool, beside its three pieces: a pool of five balances two cores. The current side
+        // first, the longest piece.
         let sorts: [@Sendable () -> (TenantOrder, InServiceSkus?)] = [
-            { [baselineSubscriptions] in (TenantOrder(baselineSubscriptions), nil) },
             { [currentSubscriptions] in
                 let order = TenantOrder(currentSubscriptions)
                 return (order, InServiceSkus(order, exportingPartners: exportingPartners))
             },
+            { [baselineSubscriptions] in (TenantOrder(baselineSubscriptions), nil) },
         ]
         let (join, orders) = SubscriptionJoin.make(baseline: baselineSubscriptions, current: currentSubscriptions, alongside: sorts)
         self.join = join
-        baselineOrder = orders[0].0
-        currentOrder = orders[1].0
-        guard let grouped = orders[1].1 else { preconditionFailure("the current side's task returned no grouping") }
+        currentOrder = orders[0].0
+        baselineOrder = orders[1].0
+        guard let grouped = orders[0].1 else { preconditionFailure("the current side's task returned no grouping") }
         inServiceSkus = grouped
         // Only a CSP subscription can be the exporting partner's own: the inline channel settles the
         // rest without copying their pairs (a reference count each on records scattered over the heap).
