@@ -218,12 +218,7 @@ struct CostCalculator {
 
 extension Decimal {
     /// Rounded half away from zero to `scale` digits after the point.
-    public func rounded(to scale: Int16) -> Decimal {
-        var value = self
-        var result = Decimal()
-        NSDecimalRound(&result, &value, Int(scale), .plain)
-        return result
-    }
+    public func rounded(to scale: Int16) -> Decimal { rounded(places: Int(scale)) }
 
     /// `+44.00 EUR`, `−6.00 EUR` (a true minus sign), `0.00 EUR`: an effect for people.
     public func signed(_ currency: CurrencyCode) -> String {
@@ -242,7 +237,9 @@ extension Decimal {
 
     /// `1234.50`, `-3.67`, `0`: exactly `scale` digits after the point, no grouping, no exponent.
     public func fixed(_ scale: Int16) -> String {
-        let text = NSDecimalNumber(decimal: rounded(to: scale)).stringValue
+        let rounded = rounded(to: scale)
+        if let text = rounded.digitText(minimumFraction: Int(scale)) { return text }
+        let text = NSDecimalNumber(decimal: rounded).stringValue
         guard scale > 0 else { return text }
         let parts = text.split(separator: ".", maxSplits: 1)
         let fraction = parts.count > 1 ? String(parts[1]) : ""

@@ -90,6 +90,38 @@ struct ValueTests {
         #expect(PartnerID.parse("48x7383") == .invalid)
     }
 
+    @Test("numbers are written as Foundation writes them: random values, edges, and ones it must hand back")
+    func decimalTextMatchesFoundation() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var values: [Decimal] = try [
+            "0", "-0.001", "0.005", "-0.005", "12.50", "1.0000000000", "0.00000000004", "0.00000000005",
+            "999999999999999999", "1000000000000000000", "-123456789012345678.9", "1e30", "-2.5e-12", "7e18", "0.1",
+        ]
+        .map { try #require(Decimal(string: $0)) }
+        for _ in 0..<20_000 {
+            let digits = Int(next() % 20) + 1
+            var text = (next() % 2 == 0 ? "-" : "") + String(next() % 9 + 1)
+            for _ in 1..<digits { text += String(next() % 10) }
+            let exponent = Int(next() % 24) - 14
+            values.append(try #require(Decimal(string: text + "e\(exponent)")))
+        }
+        var written = 0
+        for value in values {
+            var copy = value
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &copy, 10, .plain)
+            #expect(value.plainText == NSDecimalNumber(decimal: rounded).stringValue, "\(value)")
+            if rounded.digitText(minimumFraction: 0) != nil { written += 1 }
+        }
+        // Most values take the fast path; the rest (20-digit significands, huge exponents) Foundation's.
+        #expect(written > values.count / 2)
+        #expect(try #require(Decimal(string: "1e30")).digitText(minimumFraction: 0) == nil)
+    }
+
     @Test func numbersCompareByValue() throws {
         #expect(parseCanonicalDecimal("25") == parseCanonicalDecimal("25.0"))
         #expect(parseCanonicalDecimal("'25") == Decimal(25))

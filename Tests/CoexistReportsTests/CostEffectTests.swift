@@ -25,6 +25,37 @@ struct CostEffectTests {
         (report.cost(of: Scenario.subscriptionID(n))?.lines ?? []).map { "\($0.monthlyEffect.signed($0.currency))" }
     }
 
+    @Test("fixed-point amounts are Foundation's digits padded to the scale, for random values and edges")
+    func fixedMatchesFoundation() throws {
+        func reference(_ value: Decimal, _ scale: Int16) -> String {
+            var copy = value
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &copy, Int(scale), .plain)
+            let text = NSDecimalNumber(decimal: rounded).stringValue
+            guard scale > 0 else { return text }
+            let parts = text.split(separator: ".", maxSplits: 1)
+            let fraction = parts.count > 1 ? String(parts[1]) : ""
+            return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(0, Int(scale) - fraction.count))
+        }
+        var state: UInt64 = 42
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var values = try ["0", "-0.004", "-0.005", "0.005", "264", "-6", "1234.5", "3.845", "1e25", "-99999999999999999.995"]
+            .map { try #require(Decimal(string: $0)) }
+        for _ in 0..<10_000 {
+            let units = Decimal(Int64(bitPattern: next()) % 1_000_000_000_000)
+            values.append(units / Decimal(Int(next() % 36) + 1) * (next() % 2 == 0 ? 1 : -1))
+        }
+        for value in values {
+            for scale: Int16 in [0, 2, 3] {
+                #expect(value.fixed(scale) == reference(value, scale), "\(value) at \(scale)")
+            }
+        }
+        #expect(decimal("-6").signed(CurrencyCode(parsing: "EUR")!) == "\u{2212}6.00 EUR")
+    }
+
     @Test func annualIncreaseIsDeltaTimesPriceOverTwelve() {
         let record = priced(Scenario.subscription(1, quantity: 40), "264.00", "EUR")
         let report = costs(before: [record], after: [record.with { $0.quantity = 42 }])
