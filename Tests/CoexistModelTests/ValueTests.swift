@@ -47,6 +47,21 @@ struct ValueTests {
         }
         #expect(GUID(parsing: valid) != nil)
         #expect(GUID(parsing: "{" + valid + "}") == GUID(parsing: valid))
+        // Every byte value at a digit position of each group: accepted exactly when it is a hex digit,
+        // and then read as that digit.
+        let hexDigits = Array("0123456789abcdefABCDEF".utf8)
+        for offset in [0, 7, 9, 14, 19, 24, 35] {
+            for byte in UInt8.min...UInt8.max {
+                var bytes = Array(valid.utf8)
+                bytes[offset] = byte
+                let parsed = bytes.withUnsafeBufferPointer { GUID(plainUTF8: $0) }
+                #expect((parsed != nil) == hexDigits.contains(byte), "byte \(byte) at \(offset)")
+                if let parsed {
+                    #expect(parsed == GUID(parsing: String(decoding: bytes, as: UTF8.self).lowercased()), "byte \(byte) at \(offset)")
+                    #expect(parsed.text.utf8[parsed.text.utf8.index(parsed.text.utf8.startIndex, offsetBy: offset)] == (byte | 0x20))
+                }
+            }
+        }
         // Every digit position of random ids lands in the right bits, in order.
         for _ in 0..<2000 {
             let text = UUID().uuidString
