@@ -207,6 +207,10 @@ public enum SubscriptionView: String, CaseIterable, Comparable, Sendable, Custom
     }
     public static func < (lhs: SubscriptionView, rhs: SubscriptionView) -> Bool { lhs.priority < rhs.priority }
     public var description: String { rawValue }
+
+    // Hashed by case, not by name (see `ExportKind`): a snapshot finds a record's view once a record.
+    public func hash(into hasher: inout Hasher) { hasher.combine(priority) }
+    public func _rawHashValue(seed: Int) -> Int { smallTableHash(priority, seed: seed) }
 }
 
 /// A partner user role; the known ones keep their canonical spelling, others are kept as given.

@@ -105,6 +105,18 @@ struct ValueTests {
         #expect(PartnerID.parse("48x7383") == .invalid)
     }
 
+    @Test("export kinds and views hash by case: each case its own hash, tables find every case")
+    func smallEnumerationsHashByCase() {
+        for seed in [0, 1, -7, Int.max] {
+            #expect(Set(ExportKind.allCases.map { $0._rawHashValue(seed: seed) }).count == ExportKind.allCases.count)
+            #expect(Set(SubscriptionView.allCases.map { $0._rawHashValue(seed: seed) }).count == SubscriptionView.allCases.count)
+        }
+        let kinds = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, $0.rawValue) })
+        #expect(ExportKind.allCases.allSatisfy { kinds[$0] == $0.rawValue })
+        let views = Dictionary(uniqueKeysWithValues: SubscriptionView.allCases.map { ($0, $0.rawValue) })
+        #expect(SubscriptionView.allCases.allSatisfy { views[$0] == $0.rawValue })
+    }
+
     @Test("numbers are written as Foundation writes them: random values, edges, and ones it must hand back")
     func decimalTextMatchesFoundation() throws {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
