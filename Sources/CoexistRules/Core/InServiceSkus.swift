@@ -14,7 +14,16 @@ struct InServiceSkus {
         /// The one with the first evidence (file, line): findings point at it.
         var first: Subscription
         /// Distinct sources (channel, and reseller for CSP), in order of appearance.
-        var sources: [SkuSource]
+        var sources: [SkuSource] { [firstSource] + otherSources }
+        // The first source inline and the rest in an array that stays empty (unallocated) for the
+        // usual group of one source: an array per group was a heap allocation and a free for each of
+        // half a million groups at 1M (measured: freeing them alone ≈ 2% of the run).
+        let firstSource: SkuSource
+        var otherSources: [SkuSource] = []
+
+        mutating func note(_ source: SkuSource) {
+            if source != firstSource && !otherSources.contains(source) { otherSources.append(source) }
+        }
     }
 
     /// Per tenant with in-service subscriptions of known SKU, its groups, sorted by SKU.
@@ -44,14 +53,14 @@ struct InServiceSkus {
                 let at = index.map { $0[sku] } ?? tenantGroups.firstIndex { $0.sku == sku }
                 guard let at else {
                     index?[sku] = tenantGroups.count
-                    var group = Group(sku: sku, first: records[position], sources: [source])
+                    var group = Group(sku: sku, first: records[position], firstSource: source)
                     group.seatSum += quantity
                     tenantGroups.append(group)
                     continue
                 }
                 tenantGroups[at].seatSum += quantity
                 if records[position].source < tenantGroups[at].first.source { tenantGroups[at].first = records[position] }
-                if !tenantGroups[at].sources.contains(source) { tenantGroups[at].sources.append(source) }
+                tenantGroups[at].note(source)
             }
             if !tenantGroups.isEmpty { groups[tenant] = tenantGroups.sorted { $0.sku < $1.sku } }
         }

@@ -39,7 +39,7 @@ public struct SameSkuMultipleChannelsRule: Rule {
         let grouped = context.inServiceSkus
         let findings = grouped.groups.flatMap { tenant, groups in
             groups.compactMap { group -> Finding? in
-                guard group.sources.count > 1 else { return nil }
+                guard !group.otherSources.isEmpty else { return nil }
                 let first = group.first
                 let list = group.sources.map(\.text).sorted().joined(separator: ", ")
                 return Finding(
