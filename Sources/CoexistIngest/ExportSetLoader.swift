@@ -33,18 +33,77 @@ public struct ExportSetLoader: Sendable {
 
     /// Loads every file of the set and merges them. `asOf` overrides the files' own `exportedAt`.
     public func load(_ paths: [String], asOf: ISODate? = nil) throws(IngestError) -> Snapshot {
-        var dispatcher = FormatDispatcher(context: try IngestContext(options))
+        try loadSets([(paths, asOf)])[0]
+    }
+
+    /// Loads several export sets: their files read side by side on every core, largest first, and each
+    /// set merged in its files' order as soon as its last file is read (on the core that read it, while
+    /// the others still read).
+    ///
+    /// Reading set by set, one core a set, left a core idle whenever one set's files took longer
+    /// (measured at 1M: one side's subscriptions file 2.8–4.0 s, the other's the same size 30% faster,
+    /// at random). The outcome is the one reading in order gives: files merge in order, their notices
+    /// are logged in order (all of the first set's, then the next's), the first set's first failing
+    /// file is the error, and the set's record budget (``IngestLimits/maxRecords``) is settled in
+    /// order: a file read with the whole budget that may have crossed what the earlier files left is
+    /// read again with that, so it is refused at the same record with the same message.
+    public func loadSets(_ sets: [(paths: [String], asOf: ISODate?)]) throws(IngestError) -> [Snapshot] {
+        var setContexts: [IngestContext] = []
+        var setFiles: [[ExportFile]] = []
+        for set in sets {
+            setContexts.append(try IngestContext(options))
+            setFiles.append(try expand(set.paths))
+        }
+        let (contexts, files) = (setContexts, setFiles)
+        let work = LoadWork(files: files)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, work.taskCount))
+        _ = concurrentMap(workers) { _ in
+            while let (set, file) = work.nextTask() {
+                let dispatcher = FormatDispatcher(context: contexts[set])
+                let read = Result { () throws(IngestError) in try readFile(files[set][file], dispatcher) }
+                guard work.finish(set: set, file: file, read) else { continue }
+                work.settle(set: set, mergeSet(files[set], work.takeReads(of: set), context: contexts[set], asOf: sets[set].asOf))
+            }
+        }
+        let outcomes = work.outcomes()
+        for outcome in outcomes { log(outcome.notices) }
+        return try outcomes.map { outcome throws(IngestError) in try outcome.snapshot.get() }
+    }
+
+    /// One set's files merged in order, as reading them in order would have.
+    private func mergeSet(_ files: [ExportFile], _ reads: [Result<FileRead, IngestError>], context: IngestContext, asOf: ISODate?)
+        -> LoadWork.Outcome
+    {
         var snapshot = Snapshot()
-        // Each file is merged as soon as it is read whole: a file that fails throws before it counts,
-        // and the model never holds two copies of every file.
-        for file in try expand(paths) {
-            guard var content = try read(file, dispatcher) else { continue }
-            // The next file may hold what is left of the export set's records (IngestLimits.maxRecords).
-            dispatcher.context.recordsLeft = max(0, dispatcher.context.recordsLeft - content.recordsRead)
-            merge(&content, into: &snapshot)
+        var notices: [Notice] = []
+        var left = context.recordsLeft
+        for (file, var read) in zip(files, reads) {
+            // Read with the whole budget: again with what is left when it failed (a limit would have
+            // come first) or holds more records than are left.
+            if left < context.recordsLeft, read.mayCross(left) {
+                var dispatcher = FormatDispatcher(context: context)
+                dispatcher.context.recordsLeft = left
+                read = Result { () throws(IngestError) in try readFile(file, dispatcher) }
+            }
+            switch read {
+            case .failure(let error):
+                return LoadWork.Outcome(snapshot: .failure(error), notices: notices)
+            case .success(.skipped(let notice)):
+                notices.append(notice)
+            case .success(.content(var content)):
+                notices.append(contentsOf: content.notices.map { Notice(message: $0) })
+                content.notices = []
+                // The next file may hold what is left of the export set's records (IngestLimits.maxRecords).
+                left = max(0, left - content.recordsRead)
+                merge(&content, into: &snapshot, notices: &notices)
+            }
         }
         if let asOf { snapshot.asOf = asOf }
-        return snapshot
+        return LoadWork.Outcome(snapshot: .success(snapshot), notices: notices)
+    }
+
+    private func log(_ notices: [Notice]) {
+        for notice in notices { logger.notice("\(notice.message)", metadata: notice.metadata.isEmpty ? nil : notice.metadata) }
     }
 
     /// Reads each file alone, for `coexist validate`; a file that cannot be read is returned as its error.
@@ -52,10 +111,18 @@ public struct ExportSetLoader: Sendable {
         let dispatcher = FormatDispatcher(context: try IngestContext(options))
         return try expand(paths).compactMap { file -> Result<FileReport, IngestError>? in
             do throws(IngestError) {
-                guard var content = try read(file, dispatcher) else { return nil }
+                let read = try readFile(file, dispatcher)
+                guard case .content(var content) = read else {
+                    if case .skipped(let notice) = read { log([notice]) }
+                    return nil
+                }
+                log(content.notices.map { Notice(message: $0) })
+                content.notices = []
                 // Merging the file alone also finds the ids it repeats with different values.
                 var alone = Snapshot()
-                merge(&content, into: &alone)
+                var notices: [Notice] = []
+                merge(&content, into: &alone, notices: &notices)
+                log(notices)
                 let problems = alone.problems.sorted { ($0.source, $0.column) < ($1.source, $1.column) }
                 return .success(
                     FileReport(
@@ -109,8 +176,21 @@ public struct ExportSetLoader: Sendable {
         return files
     }
 
-    /// Reads one file; nil when it is not an export and may be skipped (a README, a picture).
-    func read(_ file: ExportFile, _ dispatcher: FormatDispatcher) throws(IngestError) -> FileContent? {
+    /// What reading one file gave: its content, or a notice that it is not an export and was skipped
+    /// (a README, a picture). Notices are logged by the caller, in file order.
+    enum FileRead {
+        case content(FileContent)
+        case skipped(Notice)
+    }
+
+    /// A notice for the log, kept until the files before it have been logged.
+    struct Notice: Sendable {
+        var message: String
+        var metadata: Logger.Metadata = [:]
+    }
+
+    /// Reads one file.
+    func readFile(_ file: ExportFile, _ dispatcher: FormatDispatcher) throws(IngestError) -> FileRead {
         let isData = ExportSetLoader.dataExtensions.contains((file.path as NSString).pathExtension.lowercased())
         let head = try readHead(file)
         let content: FileContent?
@@ -119,19 +199,17 @@ public struct ExportSetLoader: Sendable {
         } catch {
             // A file that is not text and does not claim to be data is someone's picture or notes.
             if !isData, case .notText = error {
-                logger.notice(
-                    "skipping a file that is not an export", metadata: ["file": "\(file.displayName)", "reason": "\(error.reason)"])
-                return nil
+                return .skipped(
+                    Notice(
+                        message: "skipping a file that is not an export",
+                        metadata: ["file": "\(file.displayName)", "reason": "\(error.reason)"]))
             }
             throw error
         }
-        guard var content else {
-            logger.notice("skipping a file that is not an export", metadata: ["file": "\(file.displayName)"])
-            return nil
+        guard let content else {
+            return .skipped(Notice(message: "skipping a file that is not an export", metadata: ["file": "\(file.displayName)"]))
         }
-        for notice in content.notices { logger.notice("\(notice)") }
-        content.notices = []
-        return content
+        return .content(content)
     }
 
     private func readRecognized(_ file: ExportFile, head: [UInt8], isData: Bool, _ dispatcher: FormatDispatcher) throws(IngestError)
@@ -166,7 +244,7 @@ public struct ExportSetLoader: Sendable {
 
     /// Adds one file's content to the snapshot; must be called in file order.
     /// The file's subscriptions are moved out of `content` as they are inserted.
-    private func merge(_ content: inout FileContent, into snapshot: inout Snapshot) {
+    private func merge(_ content: inout FileContent, into snapshot: inout Snapshot, notices: inout [Notice]) {
         for tenant in content.tenants { snapshot.noteTenant(tenant) }
         for (kind, _) in content.kinds {
             switch kind {
@@ -204,9 +282,10 @@ public struct ExportSetLoader: Sendable {
         if let partner = content.exportingPartner { snapshot.exportingPartners.insert(partner) }
         if let exportedAt = content.exportedAt {
             if let known = snapshot.asOf, !known.sameMoment(as: exportedAt) {
-                logger.notice(
-                    "export files disagree on exportedAt; using the later",
-                    metadata: ["file": "\(content.file)", "exportedAt": "\(exportedAt)", "earlier": "\(known)"])
+                notices.append(
+                    Notice(
+                        message: "export files disagree on exportedAt; using the later",
+                        metadata: ["file": "\(content.file)", "exportedAt": "\(exportedAt)", "earlier": "\(known)"]))
             }
             if snapshot.asOf.map({ ISODate.compare($0, exportedAt) < 0 }) ?? true { snapshot.asOf = exportedAt }
         }
@@ -231,6 +310,92 @@ enum Sniffer {
         case UInt8(ascii: "<"): return .xml
         case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
         default: return .text
+        }
+    }
+}
+
+/// The files of several export sets to read, handed out largest first to the cores, their reads kept
+/// until their set is complete, and each set's outcome.
+private final class LoadWork: @unchecked Sendable {
+    struct Outcome {
+        var snapshot: Result<Snapshot, IngestError>
+        var notices: [ExportSetLoader.Notice]
+    }
+
+    // Everything below is read and written under `lock`.
+    private let lock = NSLock()
+    private var tasks: [(set: Int, file: Int)]
+    private var next = 0
+    private var reads: [[Result<ExportSetLoader.FileRead, IngestError>?]]
+    private var pending: [Int]
+    private var settled: [Outcome?]
+
+    init(files: [[ExportSetLoader.ExportFile]]) {
+        var sized: [(set: Int, file: Int, size: Int64)] = []
+        for (set, list) in files.enumerated() {
+            for (file, path) in list.enumerated() {
+                let size = (try? FileManager.default.attributesOfItem(atPath: path.path)[.size] as? NSNumber)?.int64Value ?? 0
+                sized.append((set, file, size))
+            }
+        }
+        // Largest first: the long reads start at once and the short ones fill in at the end. Ties in
+        // set and file order.
+        tasks = sized.sorted { ($0.size, -$0.set, -$0.file) > ($1.size, -$1.set, -$1.file) }.map { ($0.set, $0.file) }
+        reads = files.map { Array(repeating: nil, count: $0.count) }
+        pending = files.map(\.count)
+        settled = Array(repeating: nil, count: files.count)
+        // A set without files is complete at once.
+        for set in files.indices where files[set].isEmpty {
+            settled[set] = Outcome(snapshot: .success(Snapshot()), notices: [])
+        }
+    }
+
+    var taskCount: Int { lock.withLock { tasks.count } }
+
+    func nextTask() -> (set: Int, file: Int)? {
+        lock.withLock {
+            guard next < tasks.count else { return nil }
+            defer { next += 1 }
+            return tasks[next]
+        }
+    }
+
+    /// Keeps a file's read; true when it was its set's last.
+    func finish(set: Int, file: Int, _ read: Result<ExportSetLoader.FileRead, IngestError>) -> Bool {
+        lock.withLock {
+            reads[set][file] = read
+            pending[set] -= 1
+            return pending[set] == 0
+        }
+    }
+
+    /// A complete set's reads, handed over (not copied: merging moves their records out).
+    func takeReads(of set: Int) -> [Result<ExportSetLoader.FileRead, IngestError>] {
+        lock.withLock {
+            var taken: [Result<ExportSetLoader.FileRead, IngestError>?] = []
+            swap(&taken, &reads[set])
+            return taken.map { $0! }
+        }
+    }
+
+    func settle(set: Int, _ outcome: Outcome) {
+        lock.withLock { settled[set] = outcome }
+    }
+
+    /// Every set's outcome, in set order; call after every task is done.
+    func outcomes() -> [Outcome] {
+        lock.withLock { settled.map { $0! } }
+    }
+}
+
+extension Result where Success == ExportSetLoader.FileRead, Failure == IngestError {
+    /// Whether reading the file with only `left` records of budget could end otherwise: it failed (a
+    /// limit may come first), or it holds more records than that.
+    func mayCross(_ left: Int) -> Bool {
+        switch self {
+        case .failure: true
+        case .success(.skipped): false
+        case .success(.content(let content)): content.recordsRead > left
         }
     }
 }

@@ -158,6 +158,48 @@ struct ExportSetLoaderTests {
         }
     }
 
+    @Test("files are read side by side, largest first, yet the error is the first failing file in order")
+    func theFirstFailingFileInOrderIsTheError() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write("a-orders.csv", "OrderId,Amount\n1,2\n")
+        // Larger, so read first: its failure must not be the one reported.
+        try space.write("b-orders.csv", "OrderId,Amount,Note\n" + String(repeating: "1,2,padding padding padding\n", count: 5000))
+        #expect {
+            try space.load()
+        } throws: { error in
+            guard let error = error as? IngestError, case .unrecognized(let file, _) = error else { return false }
+            return file.hasSuffix("a-orders.csv")
+        }
+    }
+
+    @Test("notices are logged in file order, a set's before the next set's, however the reads finish")
+    func noticesInFileOrder() throws {
+        let baseline = try Workspace()
+        let current = try Workspace()
+        defer {
+            baseline.remove()
+            current.remove()
+        }
+        // Skipped files (notices) of very different sizes, around a small export.
+        try baseline.write("a-notes.txt", String(repeating: "notes of the run\n", count: 40_000))
+        try baseline.write("b-users.csv", "UserPrincipalName,Roles\nalice@partner.example,AdminAgent\n")
+        try baseline.write("c-readme.txt", "see the ticket\n")
+        try current.write("a-readme.txt", "see the ticket\n")
+        try current.write("b-notes.txt", String(repeating: "notes of the run\n", count: 60_000))
+        let lines = LineCollector()
+        let loader = ExportSetLoader(logger: Logger(label: "test") { _ in lines })
+        let sets = try loader.loadSets([([baseline.url.path], nil), ([current.url.path], nil)])
+        #expect(sets[0].partnerUsers?.count == 1)
+        #expect(sets[1].partnerUsers == nil)
+        let files = lines.lines.compactMap { $0.split(separator: "/").last.map(String.init) }
+        #expect(files == ["a-notes.txt", "c-readme.txt", "a-readme.txt", "b-notes.txt"], "\(lines.lines)")
+        // The same sets loaded one by one give the same records.
+        let alone = try ExportSetLoader(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }).load([baseline.url.path])
+        #expect(alone.partnerUsers?.map(\.userPrincipalName) == sets[0].partnerUsers?.map(\.userPrincipalName))
+        #expect(alone.inputs == sets[0].inputs)
+    }
+
     @Test func aHeaderOfTwoKindsIsAmbiguous() throws {
         let space = try Workspace()
         defer { space.remove() }
@@ -240,5 +282,26 @@ struct ExportSetLoaderTests {
         #expect(throws: IngestError.unreadable(file: "/no/such/export", reason: "no such file or directory")) {
             try ExportSetLoader(logger: Logger(label: "test")).load(["/no/such/export"])
         }
+    }
+}
+
+/// Keeps each logged message with its `file` metadata, in order.
+private struct LineCollector: LogHandler {
+    private final class Storage: @unchecked Sendable {
+        let lock = NSLock()
+        var lines: [String] = []
+    }
+    private let storage = Storage()
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    var lines: [String] { storage.lock.withLock { storage.lines } }
+
+    func log(event: LogEvent) {
+        let file = event.metadata?["file"].map { "\($0)" } ?? ""
+        storage.lock.withLock { storage.lines.append("\(event.message) \(file)") }
     }
 }
