@@ -65,7 +65,10 @@ public struct ExportSetLoader: Sendable {
                 work.settle(set: set, mergeSet(files[set], work.takeReads(of: set), context: contexts[set], asOf: sets[set].asOf))
             }
         }
-        let outcomes = work.outcomes()
+        // A set without files has nothing to read: merged (empty, with its as-of) here.
+        let outcomes = work.outcomes().enumerated().map { set, outcome in
+            outcome ?? mergeSet([], [], context: contexts[set], asOf: sets[set].asOf)
+        }
         for outcome in outcomes { log(outcome.notices) }
         return try outcomes.map { outcome throws(IngestError) in try outcome.snapshot.get() }
     }
@@ -344,10 +347,6 @@ private final class LoadWork: @unchecked Sendable {
         reads = files.map { Array(repeating: nil, count: $0.count) }
         pending = files.map(\.count)
         settled = Array(repeating: nil, count: files.count)
-        // A set without files is complete at once.
-        for set in files.indices where files[set].isEmpty {
-            settled[set] = Outcome(snapshot: .success(Snapshot()), notices: [])
-        }
     }
 
     var taskCount: Int { lock.withLock { tasks.count } }
@@ -382,9 +381,9 @@ private final class LoadWork: @unchecked Sendable {
         lock.withLock { settled[set] = outcome }
     }
 
-    /// Every set's outcome, in set order; call after every task is done.
-    func outcomes() -> [Outcome] {
-        lock.withLock { settled.map { $0! } }
+    /// Every set's outcome, in set order (nil for a set without files); call after every task is done.
+    func outcomes() -> [Outcome?] {
+        lock.withLock { settled }
     }
 }
 

@@ -71,7 +71,7 @@ public struct SubscriptionJoin: Sendable {
             }
             initialized = count
         }
-        let own = pieces.suffix(3).map { $0 }
+        let own = Array(pieces.suffix(3))
         guard case .half(let firstChanges, let firstRemoved) = own[0], case .half(let secondChanges, let secondRemoved) = own[1],
             case .added(let added) = own[2]
         else { preconditionFailure("the join's pieces came back out of order") }

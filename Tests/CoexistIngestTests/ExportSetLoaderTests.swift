@@ -173,6 +173,23 @@ struct ExportSetLoaderTests {
         }
     }
 
+    @Test("a set without files loads empty with its as-of, beside a set with files")
+    func anEmptySetKeepsItsAsOf() throws {
+        let empty = try Workspace()
+        let full = try Workspace()
+        defer {
+            empty.remove()
+            full.remove()
+        }
+        try full.write("users.csv", "UserPrincipalName,Roles\nalice@partner.example,AdminAgent\n")
+        let day = try #require(ISODate(parsing: "2026-11-24"))
+        let loader = ExportSetLoader(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let sets = try loader.loadSets([([empty.url.path], day), ([full.url.path], day)])
+        #expect(sets[0].asOf == day && sets[0].subscriptionRecordCount == 0 && sets[0].inputs.isEmpty)
+        #expect(sets[1].asOf == day && sets[1].partnerUsers?.count == 1)
+        #expect(try loader.load([empty.url.path], asOf: day).asOf == day)
+    }
+
     @Test("notices are logged in file order, a set's before the next set's, however the reads finish")
     func noticesInFileOrder() throws {
         let baseline = try Workspace()
