@@ -7,13 +7,15 @@
     /// A partner's reconcile holds millions of small records (~1.7 GiB at a million subscriptions a side)
     /// and every pass visits them in hash or tenant order, i.e. scattered over the heap: with 4 KiB pages
     /// nearly every visit also misses the TLB, and first touches fault page by page. With 2 MiB pages the
-    /// same run took 15% less CPU at the same peak memory (measured at 1M, docs/performance.md). Where the
+    /// same run took 6% less CPU at the same peak memory (measured at 1M, docs/performance.md). Where the
     /// kernel backs huge pages only on request (`madvise`, Debian's default), only the allocator can ask,
     /// and glibc reads its tunables only when a program starts, hence the one `exec` of the same binary:
     /// same process id, arguments, descriptors and environment, and no other effect.
     ///
     /// Nothing happens when the kernel's mode is `always` (already huge) or `never`, when the tunable is
     /// already set, when `COEXIST_HUGE_PAGES=0`, or when the restart fails (the run goes on as it is).
+    /// Only the commands that read export sets call it (``Coexist/readsExportSets(_:)``): the restart
+    /// is a second start-up (≈ 20 ms), wasted on `--version` or `history`.
     enum HugePages {
         private static let marker = "COEXIST_HUGE_PAGES_RESTARTED"
         private static let tunable = "glibc.malloc.hugetlb=1"

@@ -6,7 +6,7 @@ import Foundation
 @main
 enum Main {
     static func main() {
-        HugePages.restartWithHugePagesIfUseful()
+        if Coexist.readsExportSets(CommandLine.arguments) { HugePages.restartWithHugePagesIfUseful() }
         // A file-size limit then fails the write (a clear storage error, exit 4) instead of killing the process.
         signal(SIGXFSZ, SIG_IGN)
         do {
