@@ -49,8 +49,9 @@ public struct ChannelTally: Sendable {
     public var subscriptions = 0
     public var seats = DecimalSum()
 
-    /// One slot per channel in `Channel.allCases` order, then one for an unknown channel.
-    public static let slots = Channel.allCases.count + 1
+    /// The channel of each slot: every channel in `Channel.allCases` order, then nil for an unknown one.
+    public static let channels: [Channel?] = Channel.allCases.map { Optional($0) } + [nil]
+    public static var slots: Int { channels.count }
 
     public static func slot(_ channel: Channel?) -> Int {
         channel.flatMap { Channel.allCases.firstIndex(of: $0) } ?? Channel.allCases.count

@@ -68,8 +68,8 @@ public struct ReconciledModel: Sendable {
             byTenant[tenant] = currentOrder.records[range].map(\.id)
         }
         subscriptionsByTenant = byTenant
-        // Per channel in `Channel.allCases` order, unknown last, as both orders counted them.
-        var counts = (Channel.allCases.map { Optional($0) } + [nil]).map { ChannelCount(channel: $0) }
+        // Per channel in the tallies' slots, as both orders counted them.
+        var counts = ChannelTally.channels.map { ChannelCount(channel: $0) }
         for slot in counts.indices {
             counts[slot].baselineSubscriptions = baselineOrder.channelTallies[slot].subscriptions
             counts[slot].baselineSeats = baselineOrder.channelTallies[slot].seats.total
