@@ -200,11 +200,8 @@ extension Decimal {
     /// appended) and none beyond the last non-zero one otherwise. Nil for NaN and for a value it
     /// cannot write exactly; callers then use Foundation. Tests compare it with Foundation's text.
     public func digitText(minimumFraction: Int) -> String? {
-        guard !isNaN else { return nil }
-        let magnitude = significand
-        // Below 10^18 the significand is exact in an Int64 (`int64Value` of a whole Decimal).
-        guard magnitude < Decimal.eighteenDigits, exponent > -40, exponent < 19 else { return nil }
-        var units = UInt64((magnitude as NSNumber).int64Value)
+        guard !isNaN, exponent > -40, exponent < 19, let significand = significand.exactInt64 else { return nil }
+        var units = UInt64(significand)
         var fraction = 0
         if exponent >= 0 {
             for _ in 0..<exponent {
@@ -243,6 +240,4 @@ extension Decimal {
         }
         return String(decoding: text, as: UTF8.self)
     }
-
-    private static let eighteenDigits = Decimal(1_000_000_000_000_000_000)
 }
