@@ -200,7 +200,9 @@ extension Decimal {
     /// appended) and none beyond the last non-zero one otherwise. Nil for NaN and for a value it
     /// cannot write exactly; callers then use Foundation. Tests compare it with Foundation's text.
     public func digitText(minimumFraction: Int) -> String? {
-        guard !isNaN, exponent > -40, exponent < 19, let significand = significand.exactInt64 else { return nil }
+        // `magnitude`: Foundation on Apple's systems keeps the sign on `significand` (swift-foundation
+        // does not), and a negative Int64 would trap in UInt64's initializer.
+        guard !isNaN, exponent > -40, exponent < 19, let significand = significand.magnitude.exactInt64 else { return nil }
         var units = UInt64(significand)
         var fraction = 0
         if exponent >= 0 {
