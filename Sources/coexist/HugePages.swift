@@ -10,10 +10,11 @@
     /// same run took 6% less CPU at the same peak memory (measured at 1M, docs/performance.md). Where the
     /// kernel backs huge pages only on request (`madvise`, Debian's default), only the allocator can ask,
     /// and glibc reads its tunables only when a program starts, hence the one `exec` of the same binary:
-    /// same process id, arguments, descriptors and environment, and no other effect.
+    /// same process id, name, arguments, descriptors and environment, and no other effect.
     ///
     /// Nothing happens when the kernel's mode is `always` (already huge) or `never`, when the tunable is
-    /// already set, when `COEXIST_HUGE_PAGES=0`, or when the restart fails (the run goes on as it is).
+    /// already set, when `COEXIST_HUGE_PAGES=0`, when the program was started through its loader or its
+    /// file is gone, or when the restart fails (the run goes on as it is).
     /// Only the commands that read export sets call it (``Coexist/readsExportSets(_:)``): the restart
     /// is a second start-up (≈ 20 ms), wasted on `--version` or `history`.
     enum HugePages {
@@ -21,22 +22,67 @@
         private static let tunable = "glibc.malloc.hugetlb=1"
 
         static func restartWithHugePagesIfUseful() {
-            if getenv(marker) != nil {
-                // The restarted process: the marker has done its job, keep it from children.
+            if let name = getenv(marker) {
+                // The restarted process: it takes back the name it was started under (`ps`, `pgrep -x`
+                // and the journal know it by that, not by the file's own name), and keeps the marker
+                // from children.
+                setProcessName(String(cString: name))
                 unsetenv(marker)
                 return
             }
             if let choice = getenv("COEXIST_HUGE_PAGES"), String(cString: choice) == "0" { return }
             let existing = getenv("GLIBC_TUNABLES").map { String(cString: $0) }
             if let existing, existing.contains("glibc.malloc.hugetlb") { return }
-            guard kernelBacksHugePagesOnRequest() else { return }
+            guard kernelBacksHugePagesOnRequest(), startedByTheKernel(), let program = executablePath() else { return }
 
             setenv("GLIBC_TUNABLES", existing.map { "\($0):\(tunable)" } ?? tunable, 1)
-            setenv(marker, "1", 1)
-            execv("/proc/self/exe", CommandLine.unsafeArgv)
+            setenv(marker, processName() ?? "coexist", 1)
+            execv(program, CommandLine.unsafeArgv)
             // Still here: the restart failed; undo and go on with small pages.
             unsetenv(marker)
             if let existing { setenv("GLIBC_TUNABLES", existing, 1) } else { unsetenv("GLIBC_TUNABLES") }
+        }
+
+        /// The program's file, resolved (nil when it is gone or replaced since it started): exec'd by
+        /// its own path, not `/proc/self/exe`, whose name the kernel would give the process (`exe`).
+        private static func executablePath() -> String? {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+            guard length > 0 else { return nil }
+            let path = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard path.hasPrefix("/"), !path.hasSuffix(" (deleted)"), access(path, X_OK) == 0 else { return nil }
+            return path
+        }
+
+        /// Whether the kernel started this program with its dynamic loader (`AT_BASE` in the auxiliary
+        /// vector is the loader's address). It is 0 when the loader itself was run as the program
+        /// (`ld-linux-x86-64.so.2 coexist …`): `/proc/self/exe` is then the loader, and exec'ing it
+        /// with coexist's arguments would run `reconcile` as a program.
+        private static func startedByTheKernel() -> Bool {
+            guard let file = fopen("/proc/self/auxv", "r") else { return false }
+            defer { fclose(file) }
+            var pair = (UInt(0), UInt(0))
+            let atBase = UInt(7)
+            while withUnsafeMutableBytes(of: &pair, { fread($0.baseAddress, MemoryLayout<UInt>.size, 2, file) }) == 2, pair.0 != 0 {
+                if pair.0 == atBase { return pair.1 != 0 }
+            }
+            return false
+        }
+
+        /// The process's name as `ps` shows it (`/proc/self/comm`).
+        private static func processName() -> String? {
+            guard let file = fopen("/proc/self/comm", "r") else { return nil }
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 32)
+            guard fgets(&line, Int32(line.count), file) != nil else { return nil }
+            let name = String(decoding: line.prefix { $0 != 0 && $0 != 0x0A }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return name.isEmpty ? nil : name
+        }
+
+        private static func setProcessName(_ name: String) {
+            guard let file = fopen("/proc/self/comm", "w") else { return }
+            fputs(name, file)
+            fclose(file)
         }
 
         /// Whether the kernel's transparent huge pages are in `madvise` mode: `[madvise]` in sysfs.
