@@ -44,46 +44,65 @@ public struct ExportSetLoader: Sendable {
     /// (measured at 1M: one side's subscriptions file 2.8–4.0 s, the other's the same size 30% faster,
     /// at random). The outcome is the one reading in order gives: files merge in order, their notices
     /// are logged in order (all of the first set's, then the next's), the first set's first failing
-    /// file is the error, and the set's record budget (``IngestLimits/maxRecords``) is settled in
-    /// order: a file read with the whole budget that may have crossed what the earlier files left is
-    /// read again with that, so it is refused at the same record with the same message.
+    /// file is the error (a set whose paths do not exist fails there, after the sets before it), and
+    /// the set's record budget (``IngestLimits/maxRecords``) is settled in order: a file read with
+    /// another budget than the earlier files left (``LoadWork`` hands each file what the set's files
+    /// read so far left, in whatever order they finished) that may have crossed it is read again with
+    /// that, so it is refused at the same record with the same message. What a set holds in memory
+    /// stays within a few budgets however many files it has.
     public func loadSets(_ sets: [(paths: [String], asOf: ISODate?)]) throws(IngestError) -> [Snapshot] {
-        var setContexts: [IngestContext] = []
-        var setFiles: [[ExportFile]] = []
+        var contexts: [IngestContext] = []
+        var expanded: [Result<[ExportFile], IngestError>] = []
+        var listingNotices: [[Notice]] = []
         for set in sets {
-            setContexts.append(try IngestContext(options))
-            setFiles.append(try expand(set.paths))
+            contexts.append(try IngestContext(options))
+            var notices: [Notice] = []
+            expanded.append(Result { () throws(IngestError) in try expand(set.paths, notices: &notices) })
+            listingNotices.append(notices)
+            // The sets after one that cannot be listed would not be reached: not read at all.
+            if case .failure = expanded.last { break }
         }
-        let (contexts, files) = (setContexts, setFiles)
-        let work = LoadWork(files: files)
+        let files = expanded.map { (try? $0.get()) ?? [] }
+        let work = LoadWork(files: files, budgets: contexts.map(\.recordsLeft))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, work.taskCount))
-        _ = concurrentMap(workers) { _ in
-            while let (set, file) = work.nextTask() {
-                let dispatcher = FormatDispatcher(context: contexts[set])
-                let read = Result { () throws(IngestError) in try readFile(files[set][file], dispatcher) }
-                guard work.finish(set: set, file: file, read) else { continue }
-                work.settle(set: set, mergeSet(files[set], work.takeReads(of: set), context: contexts[set], asOf: sets[set].asOf))
+        _ = concurrentMap(workers) { [contexts] _ in
+            while let task = work.nextTask() {
+                var dispatcher = FormatDispatcher(context: contexts[task.set])
+                dispatcher.context.recordsLeft = task.budget
+                let read = BudgetedRead(
+                    result: Result { () throws(IngestError) in try readFile(files[task.set][task.file], dispatcher) }, budget: task.budget)
+                guard work.finish(set: task.set, file: task.file, read) else { continue }
+                let merged = mergeSet(files[task.set], work.takeReads(of: task.set), context: contexts[task.set], asOf: sets[task.set].asOf)
+                work.settle(set: task.set, merged)
             }
         }
-        // A set without files has nothing to read: merged (empty, with its as-of) here.
-        let outcomes = work.outcomes().enumerated().map { set, outcome in
-            outcome ?? mergeSet([], [], context: contexts[set], asOf: sets[set].asOf)
+        let settled = work.outcomes()
+        var outcomes: [LoadWork.Outcome] = []
+        for (set, listing) in expanded.enumerated() {
+            switch listing {
+            case .failure(let error):
+                outcomes.append(LoadWork.Outcome(snapshot: .failure(error), notices: listingNotices[set]))
+            case .success:
+                // A set without files has nothing to read: merged (empty, with its as-of) here.
+                var outcome = settled[set] ?? mergeSet([], [], context: contexts[set], asOf: sets[set].asOf)
+                outcome.notices.insert(contentsOf: listingNotices[set], at: 0)
+                outcomes.append(outcome)
+            }
         }
         for outcome in outcomes { log(outcome.notices) }
         return try outcomes.map { outcome throws(IngestError) in try outcome.snapshot.get() }
     }
 
     /// One set's files merged in order, as reading them in order would have.
-    private func mergeSet(_ files: [ExportFile], _ reads: [Result<FileRead, IngestError>], context: IngestContext, asOf: ISODate?)
-        -> LoadWork.Outcome
-    {
+    private func mergeSet(_ files: [ExportFile], _ reads: [BudgetedRead], context: IngestContext, asOf: ISODate?) -> LoadWork.Outcome {
         var snapshot = Snapshot()
         var notices: [Notice] = []
         var left = context.recordsLeft
-        for (file, var read) in zip(files, reads) {
-            // Read with the whole budget: again with what is left when it failed (a limit would have
-            // come first) or holds more records than are left.
-            if left < context.recordsLeft, read.mayCross(left) {
+        for (file, budgeted) in zip(files, reads) {
+            var read = budgeted.result
+            // Read with another budget than the earlier files left: again with that when the read
+            // failed (the limit may come first, or later) or counted more records than are left.
+            if budgeted.budget != left, read.mayCross(left) {
                 var dispatcher = FormatDispatcher(context: context)
                 dispatcher.context.recordsLeft = left
                 read = Result { () throws(IngestError) in try readFile(file, dispatcher) }
@@ -112,7 +131,10 @@ public struct ExportSetLoader: Sendable {
     /// Reads each file alone, for `coexist validate`; a file that cannot be read is returned as its error.
     public func inspect(_ paths: [String]) throws(IngestError) -> [Result<FileReport, IngestError>] {
         let dispatcher = FormatDispatcher(context: try IngestContext(options))
-        return try expand(paths).compactMap { file -> Result<FileReport, IngestError>? in
+        var notices: [Notice] = []
+        let files = try expand(paths, notices: &notices)
+        log(notices)
+        return files.compactMap { file -> Result<FileReport, IngestError>? in
             do throws(IngestError) {
                 let read = try readFile(file, dispatcher)
                 guard case .content(var content) = read else {
@@ -144,8 +166,9 @@ public struct ExportSetLoader: Sendable {
         let displayName: String
     }
 
-    /// Every file named or under a named directory, sorted so that runs are deterministic.
-    func expand(_ paths: [String]) throws(IngestError) -> [ExportFile] {
+    /// Every file named or under a named directory, sorted so that runs are deterministic; hidden files
+    /// are skipped with a notice for the caller to log in order.
+    func expand(_ paths: [String], notices: inout [Notice]) throws(IngestError) -> [ExportFile] {
         var files: [ExportFile] = []
         let manager = FileManager.default
         for path in paths {
@@ -170,7 +193,7 @@ public struct ExportSetLoader: Sendable {
             for relative in found.sorted() {
                 let full = (path as NSString).appendingPathComponent(relative)
                 if (relative as NSString).lastPathComponent.hasPrefix(".") {
-                    logger.notice("skipping hidden file", metadata: ["file": "\(full)"])
+                    notices.append(Notice(message: "skipping hidden file", metadata: ["file": "\(full)"]))
                     continue
                 }
                 files.append(ExportFile(path: full, displayName: full))
@@ -184,6 +207,12 @@ public struct ExportSetLoader: Sendable {
     enum FileRead {
         case content(FileContent)
         case skipped(Notice)
+    }
+
+    /// A file's read and the record budget it was read with.
+    struct BudgetedRead {
+        var result: Result<FileRead, IngestError>
+        var budget: Int
     }
 
     /// A notice for the log, kept until the files before it have been logged.
@@ -329,11 +358,16 @@ private final class LoadWork: @unchecked Sendable {
     private let lock = NSLock()
     private var tasks: [(set: Int, file: Int)]
     private var next = 0
-    private var reads: [[Result<ExportSetLoader.FileRead, IngestError>?]]
+    private var reads: [[ExportSetLoader.BudgetedRead?]]
     private var pending: [Int]
     private var settled: [Outcome?]
+    /// Each set's record budget, and the records its files read so far (in any order) used of it.
+    private let budgets: [Int]
+    private var used: [Int]
 
-    init(files: [[ExportSetLoader.ExportFile]]) {
+    init(files: [[ExportSetLoader.ExportFile]], budgets: [Int]) {
+        self.budgets = budgets
+        used = Array(repeating: 0, count: files.count)
         var sized: [(set: Int, file: Int, size: Int64)] = []
         for (set, list) in files.enumerated() {
             for (file, path) in list.enumerated() {
@@ -351,17 +385,23 @@ private final class LoadWork: @unchecked Sendable {
 
     var taskCount: Int { lock.withLock { tasks.count } }
 
-    func nextTask() -> (set: Int, file: Int)? {
+    /// The next file to read, with the budget its set's files read so far left: the most records it
+    /// may hold. Files that finished after it in order may have used some, so a file can be refused
+    /// here that in order would not be (the set's merge reads it again); the point is the bound: a set
+    /// of many files never holds more than its budget in finished reads, plus the files in flight.
+    func nextTask() -> (set: Int, file: Int, budget: Int)? {
         lock.withLock {
             guard next < tasks.count else { return nil }
             defer { next += 1 }
-            return tasks[next]
+            let (set, file) = tasks[next]
+            return (set, file, max(0, budgets[set] - used[set]))
         }
     }
 
     /// Keeps a file's read; true when it was its set's last.
-    func finish(set: Int, file: Int, _ read: Result<ExportSetLoader.FileRead, IngestError>) -> Bool {
+    func finish(set: Int, file: Int, _ read: ExportSetLoader.BudgetedRead) -> Bool {
         lock.withLock {
+            if case .success(.content(let content)) = read.result { used[set] += content.recordsRead }
             reads[set][file] = read
             pending[set] -= 1
             return pending[set] == 0
@@ -369,9 +409,9 @@ private final class LoadWork: @unchecked Sendable {
     }
 
     /// A complete set's reads, handed over (not copied: merging moves their records out).
-    func takeReads(of set: Int) -> [Result<ExportSetLoader.FileRead, IngestError>] {
+    func takeReads(of set: Int) -> [ExportSetLoader.BudgetedRead] {
         lock.withLock {
-            var taken: [Result<ExportSetLoader.FileRead, IngestError>?] = []
+            var taken: [ExportSetLoader.BudgetedRead?] = []
             swap(&taken, &reads[set])
             return taken.map { $0! }
         }
@@ -388,13 +428,14 @@ private final class LoadWork: @unchecked Sendable {
 }
 
 extension Result where Success == ExportSetLoader.FileRead, Failure == IngestError {
-    /// Whether reading the file with only `left` records of budget could end otherwise: it failed (a
-    /// limit may come first), or it holds more records than that.
+    /// Whether reading the file with `left` records of budget could end otherwise: it failed (a limit
+    /// may come first, or later), or its reader counted more records than that (its own count, which
+    /// the limit is checked against: a repeated header row counts there and is no record).
     func mayCross(_ left: Int) -> Bool {
         switch self {
         case .failure: true
         case .success(.skipped): false
-        case .success(.content(let content)): content.recordsRead > left
+        case .success(.content(let content)): (content.recordsCounted ?? content.recordsRead) > left
         }
     }
 }

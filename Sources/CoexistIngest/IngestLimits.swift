@@ -105,7 +105,7 @@ public struct IngestLimits: Sendable, Equatable {
 /// What is left of ``IngestLimits/maxRecords`` for one XML file, counted as its records start.
 struct XMLRecordBudget {
     let left: Int
-    private var counted = 0
+    private(set) var counted = 0
 
     init(left: Int) { self.left = left }
 

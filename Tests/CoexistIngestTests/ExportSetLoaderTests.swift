@@ -203,6 +203,7 @@ struct ExportSetLoaderTests {
         try baseline.write("b-users.csv", "UserPrincipalName,Roles\nalice@partner.example,AdminAgent\n")
         try baseline.write("c-readme.txt", "see the ticket\n")
         try current.write("a-readme.txt", "see the ticket\n")
+        try current.write(".hidden.csv", "not read\n")
         try current.write("b-notes.txt", String(repeating: "notes of the run\n", count: 60_000))
         let lines = LineCollector()
         let loader = ExportSetLoader(logger: Logger(label: "test") { _ in lines })
@@ -210,7 +211,7 @@ struct ExportSetLoaderTests {
         #expect(sets[0].partnerUsers?.count == 1)
         #expect(sets[1].partnerUsers == nil)
         let files = lines.lines.compactMap { $0.split(separator: "/").last.map(String.init) }
-        #expect(files == ["a-notes.txt", "c-readme.txt", "a-readme.txt", "b-notes.txt"], "\(lines.lines)")
+        #expect(files == ["a-notes.txt", "c-readme.txt", ".hidden.csv", "a-readme.txt", "b-notes.txt"], "\(lines.lines)")
         // The same sets loaded one by one give the same records.
         let alone = try ExportSetLoader(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }).load([baseline.url.path])
         #expect(alone.partnerUsers?.map(\.userPrincipalName) == sets[0].partnerUsers?.map(\.userPrincipalName))
@@ -293,6 +294,23 @@ struct ExportSetLoaderTests {
         defer { space.remove() }
         try space.write("other.xml", "<catalog><book/></catalog>")
         #expect(throws: IngestError.self) { try space.load() }
+    }
+
+    @Test("of a baseline that fails and a current set that does not exist, the baseline's error is the one reported")
+    func theBaselinesErrorComesFirst() throws {
+        let baseline = try Workspace()
+        defer { baseline.remove() }
+        try baseline.write("orders.csv", "OrderId,Amount\n1,2\n")
+        let loader = ExportSetLoader(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        #expect {
+            try loader.loadSets([([baseline.url.path], nil), (["/no/such/export"], nil)])
+        } throws: { error in
+            guard let error = error as? IngestError, case .unrecognized(let file, _) = error else { return false }
+            return file.hasSuffix("orders.csv")
+        }
+        #expect(throws: IngestError.unreadable(file: "/no/such/export", reason: "no such file or directory")) {
+            try loader.loadSets([(["/no/such/export"], nil), ([baseline.url.path], nil)])
+        }
     }
 
     @Test func aMissingPathIsUnreadable() throws {

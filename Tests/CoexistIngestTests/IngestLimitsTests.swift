@@ -91,6 +91,43 @@ struct IngestLimitsTests {
         #expect(error.reason.contains("limit maxRecords; 1 were left for this file"), "\(error)")
     }
 
+    @Test("maxRecords counts what the reader counts: a repeated header row in a later file uses the budget as in order")
+    func repeatedHeaderCountsAsInOrder() throws {
+        // b.csv is larger (read first, with the whole budget): one record and a repeated header, two
+        // counted. After a.csv's two records one is left, so in order b.csv is refused at its header.
+        let padded =
+            "\(tenant),6c1a0000-0000-4000-8000-00000000000b,Direct,\(String(repeating: "X", count: 400)),"
+            + "05e9a617-0261-4cee-bb44-138d3ef5d965,1,Active\n"
+        let files = ["a.csv": header + row(1) + row(2), "b.csv": header + padded + header]
+        #expect(try loadFailure(files) { $0.maxRecords = 4 } == nil)
+        let error = try #require(try loadFailure(files) { $0.maxRecords = 3 })
+        #expect(error.file.hasSuffix("b.csv"), "\(error)")
+        #expect(error.position?.line == 3, "\(error)")
+        #expect(error.reason.contains("1 were left for this file"), "\(error)")
+    }
+
+    @Test("files read out of order with what the others left are settled in order: the first file is never refused early")
+    func budgetsSettleInOrder() throws {
+        // x and y are the largest, read first; a (first in order) may then be read with what they left
+        // and be refused there, but in order it comes first with the whole budget and is read whole;
+        // x uses the rest, and y, the third in order, is the one refused, at its first record.
+        func padded(_ index: Int) -> String {
+            "\(tenant),\(String(format: "6c1a0000-0000-4000-8000-%012x", index)),Direct,\(String(repeating: "X", count: 300)),"
+                + "05e9a617-0261-4cee-bb44-138d3ef5d965,1,Active\n"
+        }
+        let files = [
+            "a.csv": header + row(1) + row(2) + row(3), "x.csv": header + padded(4) + padded(5) + padded(6),
+            "y.csv": header + padded(7) + padded(8) + padded(9) + padded(10),
+        ]
+        #expect(try loadFailure(files) { $0.maxRecords = 10 } == nil)
+        for _ in 0..<5 {
+            let error = try #require(try loadFailure(files) { $0.maxRecords = 6 })
+            #expect(error.file.hasSuffix("y.csv"), "\(error)")
+            #expect(error.position?.line == 2, "\(error)")
+            #expect(error.reason.contains("0 were left for this file"), "\(error)")
+        }
+    }
+
     @Test("maxRecords also counts canonical XML records (users, relationships, subscriptions, licenses)")
     func xmlRecords() throws {
         let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))

@@ -49,6 +49,8 @@ public final class CSVReader {
     var sha256: String? { source.sha256 }
     private let maxRecords: Int
     private var records = 0
+    /// The records read so far, as the record limit counts them (repeated headers and all).
+    public var recordCount: Int { records }
     private var failure: IngestError?
     private var finished = false
 

@@ -57,6 +57,8 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
 
     private let decoder: RecordDecoder
     private var budget: XMLRecordBudget
+    /// The records counted against the export set's limit so far.
+    var recordsCounted: Int { budget.counted }
     /// nil when every element is read the reference way.
     private var fast: CanonicalXMLFastPath?
 

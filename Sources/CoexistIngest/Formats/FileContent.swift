@@ -35,6 +35,10 @@ struct FileContent {
     var columns: [ColumnUse] = []
     /// Every record read, decoded or rejected (what ``IngestLimits/maxRecords`` counts).
     private(set) var recordsRead = 0
+    /// The records the reader counted against the export set's limit (``IngestLimits/maxRecords``):
+    /// its own count, which also holds what never became a record here (a repeated header row); nil
+    /// where the reader kept none, and then `recordsRead`.
+    var recordsCounted: Int?
     /// The records of them ``CanonicalFastPath`` decoded.
     private(set) var recordsDecodedFast = 0
     /// Offer ids and names read so far, each kept once (interned).

@@ -15,6 +15,7 @@ struct FormatDispatcher {
         let reader = try CSVReader(path: path, displayName: displayName, limits: context.limits.csv(records: context.recordsLeft))
         var content = try readCSV(reader, displayName: displayName, isData: isData)
         content?.sha256 = reader.sha256
+        content?.recordsCounted = reader.recordCount
         return content
     }
 
@@ -128,7 +129,9 @@ struct FormatDispatcher {
         if ranked.count > 1, ranked[1].recognizeBy.count == layout.recognizeBy.count {
             throw .ambiguous(file: displayName, kinds: ranked.prefix(2).map { "\($0.kind) (\($0.format))" })
         }
-        return try MappedJSONReader(layout: layout).read(first: first, list: list, context: context)
+        var content = try MappedJSONReader(layout: layout).read(first: first, list: list, context: context)
+        content.recordsCounted = list.items
+        return content
     }
 
     // MARK: - XML
@@ -142,6 +145,7 @@ struct FormatDispatcher {
                 path: path, displayName: displayName, limits: context.limits.xml, handler: handler)
             var content = handler.content
             content.sha256 = sha256
+            content.recordsCounted = handler.recordsCounted
             return content
         } catch let error as IngestError {
             throw error
@@ -167,6 +171,7 @@ struct FormatDispatcher {
         }
         var content = mapped.content
         content.sha256 = sha256
+        content.recordsCounted = mapped.recordsCounted
         return content
     }
 }

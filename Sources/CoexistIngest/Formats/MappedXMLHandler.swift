@@ -29,6 +29,8 @@ final class MappedXMLHandler: XMLEventHandler {
     private var recordLine: Int?
     private var captures: [Int: String] = [:]
     private var budget: XMLRecordBudget
+    /// The records counted against the export set's limit so far.
+    var recordsCounted: Int { budget.counted }
 
     init(layout: Layout, file: String, context: IngestContext) {
         self.layout = layout

@@ -24,7 +24,7 @@ final class JSONListReader {
     private let listKeys: Set<String>
     private let itemBudget: Int
     private let maxItems: Int
-    private var items = 0
+    private(set) var items = 0
     private var mode = Mode.notOpened
     private var envelopeBudget: Int
     /// Members of the top-level object other than the list; complete once ``nextItem()`` returned nil.
