@@ -71,12 +71,7 @@
 
         /// The process's name as `ps` shows it (`/proc/self/comm`).
         private static func processName() -> String? {
-            guard let file = fopen("/proc/self/comm", "r") else { return nil }
-            defer { fclose(file) }
-            var line = [CChar](repeating: 0, count: 32)
-            guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-            let name = String(decoding: line.prefix { $0 != 0 && $0 != 0x0A }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            return name.isEmpty ? nil : name
+            firstLine(of: "/proc/self/comm").flatMap { $0.isEmpty ? nil : $0 }
         }
 
         private static func setProcessName(_ name: String) {
@@ -87,12 +82,16 @@
 
         /// Whether the kernel's transparent huge pages are in `madvise` mode: `[madvise]` in sysfs.
         private static func kernelBacksHugePagesOnRequest() -> Bool {
-            guard let file = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r") else { return false }
+            firstLine(of: "/sys/kernel/mm/transparent_hugepage/enabled")?.contains("[madvise]") ?? false
+        }
+
+        /// The first line of a small system file, without its line break.
+        private static func firstLine(of path: String) -> String? {
+            guard let file = fopen(path, "r") else { return nil }
             defer { fclose(file) }
             var line = [CChar](repeating: 0, count: 128)
-            guard fgets(&line, Int32(line.count), file) != nil else { return false }
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            return text.contains("[madvise]")
+            guard fgets(&line, Int32(line.count), file) != nil else { return nil }
+            return String(decoding: line.prefix { $0 != 0 && $0 != 0x0A }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 #else
