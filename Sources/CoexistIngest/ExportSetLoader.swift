@@ -94,20 +94,29 @@ public struct ExportSetLoader: Sendable {
     }
 
     /// One set's files merged in order, as reading them in order would have.
-    private func mergeSet(_ files: [ExportFile], _ reads: [BudgetedRead], context: IngestContext, asOf: ISODate?) -> LoadWork.Outcome {
+    private func mergeSet(_ files: [ExportFile], _ reads: consuming [BudgetedRead], context: IngestContext, asOf: ISODate?)
+        -> LoadWork.Outcome
+    {
         var snapshot = Snapshot()
         var notices: [Notice] = []
         var left = context.recordsLeft
-        for (file, budgeted) in zip(files, reads) {
-            var read = budgeted.result
+        for (index, file) in files.enumerated() {
+            // Moved out of the list, and the list's copy dropped: merging moves the file's records into
+            // the snapshot, and a second owner of the file's content turned that into a copy of its
+            // million records, a reference count each (measured: 1.8% of a 1M run's CPU).
+            var taken = BudgetedRead(result: .success(.skipped(Notice(message: ""))), budget: 0)
+            swap(&taken, &reads[index])
+            let budget = taken.budget
+            var read = taken.result
+            _ = consume taken
             // Read with another budget than the earlier files left: again with that when the read
             // failed (the limit may come first, or later) or counted more records than are left.
-            if budgeted.budget != left, read.mayCross(left) {
+            if budget != left, read.mayCross(left) {
                 var dispatcher = FormatDispatcher(context: context)
                 dispatcher.context.recordsLeft = left
                 read = Result { () throws(IngestError) in try readFile(file, dispatcher) }
             }
-            switch read {
+            switch consume read {
             case .failure(let error):
                 return LoadWork.Outcome(snapshot: .failure(error), notices: notices)
             case .success(.skipped(let notice)):
@@ -288,10 +297,13 @@ public struct ExportSetLoader: Sendable {
             case .customers: break
             }
         }
-        var counts: [SubscriptionView: Int] = [:]
-        for subscription in content.subscriptions { counts[subscription.view, default: 0] += 1 }
-        for (view, count) in counts { snapshot.reserveCapacity(count, in: view) }
-        content.subscriptions.reverse()
+        // The file's own count per kind (a pass over the records would touch each one's storage).
+        for (kind, count) in content.kinds {
+            if let view = kind.view, count > 0 { snapshot.reserveCapacity(count, in: view) }
+        }
+        // Reversed through the buffer, which swaps the records' bytes: Array's own reverse() copied
+        // each record, a reference count on its storage scattered over the heap (1% of a 1M run).
+        content.subscriptions.withUnsafeMutableBufferPointer { $0.reverse() }
         while let subscription = content.subscriptions.popLast() {
             guard let duplicate = snapshot.insert(subscription) else { continue }
             snapshot.problems.append(
