@@ -28,6 +28,10 @@ final class CSVByteSource {
     private var hasher: SHA256?
     /// The file's SHA-256 (lower-case hex) once its last byte was read; nil before, and for memory.
     private(set) var sha256: String?
+    /// The input's size in bytes when known up front (a regular file, bytes in memory).
+    let size: Int?
+    /// The bytes handed out so far.
+    private(set) var bytesRead = 0
 
     /// Opens `path` for reading; a missing file, a directory or a permission problem is `.unreadable`.
     init(path: String, displayName: String) throws(IngestError) {
@@ -47,6 +51,7 @@ final class CSVByteSource {
             throw .unreadable(file: displayName, reason: "it is a directory")
         }
         origin = .file(descriptor: descriptor)
+        size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
         progress = ReadProgress.opened(path: path, descriptor: descriptor)
         hasher = SHA256()
     }
@@ -55,6 +60,7 @@ final class CSVByteSource {
     init(bytes: [UInt8], displayName: String) {
         self.displayName = displayName
         origin = .memory(bytes: bytes, offset: 0)
+        size = bytes.count
     }
 
     deinit {
@@ -80,11 +86,13 @@ final class CSVByteSource {
                 destination.update(from: source.baseAddress! + offset, count: count)
             }
             origin = .memory(bytes: bytes, offset: offset + count)
+            bytesRead += count
             return count
         case .file(let descriptor):
             while true {
                 let count = systemRead(descriptor, destination, max)
                 if count > 0 {
+                    bytesRead += count
                     progress?.advance(count)
                     hasher?.update(bufferPointer: UnsafeRawBufferPointer(start: destination, count: count))
                     return count

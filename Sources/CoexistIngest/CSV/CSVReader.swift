@@ -51,6 +51,16 @@ public final class CSVReader {
     private var records = 0
     /// The records read so far, as the record limit counts them (repeated headers and all).
     public var recordCount: Int { records }
+
+    /// How many records the whole input holds, extrapolated from the bytes the records so far took;
+    /// nil where the input's size is not known (a pipe) or nothing was read yet. A capacity hint only.
+    public var expectedRecordCount: Int? {
+        guard let size = source.size, records > 0 else { return nil }
+        let consumed = scanner.bytesConsumed
+        guard consumed > 0 else { return nil }
+        // No more than the limit lets the file hold: beyond it, it is refused.
+        return Int(min(Double(maxRecords), (Double(size) * Double(records) / Double(consumed)).rounded(.up)))
+    }
     private var failure: IngestError?
     private var finished = false
 

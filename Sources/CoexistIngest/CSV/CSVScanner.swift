@@ -74,6 +74,9 @@ final class CSVScanner {
         fields.deallocate()
     }
 
+    /// The input's bytes up to where the next record starts.
+    var bytesConsumed: Int { source.bytesRead - (end - nextStart) }
+
     /// First byte of the current record; the base of every `CSVFieldSpan` offset.
     var recordBytes: UnsafePointer<UInt8> { UnsafePointer(buffer + recordStart) }
 

@@ -95,6 +95,14 @@ struct FileContent {
         kinds[kind, default: 0] += 1
     }
 
+    /// Makes room for `count` records in all of the kind a fast-path file holds.
+    mutating func reserveCapacity(_ count: Int, for kind: CanonicalCSVReader.FastKind) {
+        switch kind {
+        case .subscriptions: subscriptions.reserveCapacity(count)
+        case .licenses: licenses.reserveCapacity(count)
+        }
+    }
+
     /// Adds a license pool ``CanonicalFastPath`` decoded.
     mutating func add(decoded license: LicensePool) {
         recordsRead += 1
