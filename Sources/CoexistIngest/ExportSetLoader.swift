@@ -305,13 +305,15 @@ public struct ExportSetLoader: Sendable {
         // each record, a reference count on its storage scattered over the heap (1% of a 1M run).
         content.subscriptions.withUnsafeMutableBufferPointer { $0.reverse() }
         while let subscription = content.subscriptions.popLast() {
-            guard let duplicate = snapshot.insert(subscription) else { continue }
+            // Its inline ids kept apart: the record itself moves into the snapshot.
+            let (id, view, tenant) = (subscription.id, subscription.view, subscription.tenant)
+            guard let duplicate = snapshot.insert(consume subscription) else { continue }
             snapshot.problems.append(
                 RecordProblem(
                     kind: .duplicateKey, source: duplicate.dropped.source, column: 1,
-                    message: "subscription \(subscription.id) appears twice in the \(subscription.view) view with different values; "
+                    message: "subscription \(id) appears twice in the \(view) view with different values; "
                         + "kept the record at \(duplicate.kept.source)",
-                    tenant: subscription.tenant, subscription: subscription.id, keptSource: duplicate.kept.source))
+                    tenant: tenant, subscription: id, keptSource: duplicate.kept.source))
         }
         // The first file of a kind hands its array over as it is: appending copied each record.
         func take<Record>(_ records: inout [Record], into target: inout [Record]?) {

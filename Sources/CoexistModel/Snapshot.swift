@@ -150,13 +150,17 @@ public struct Snapshot: Sendable {
     /// Adds a subscription record. Identical repeats merge silently; a conflicting one returns a
     /// ``Duplicate`` for the caller to report.
     @discardableResult
-    public mutating func insert(_ subscription: Subscription) -> Duplicate? {
+    public mutating func insert(_ record: consuming Subscription) -> Duplicate? {
         // Mutating in place through the subscript keeps the view's dictionary uniquely referenced:
         // copying it out and back would copy every record on every insert. Inserting first and putting
         // a repeat's first record back costs one lookup for the million records that are no repeat.
-        guard let existing = views[subscription.view, default: [:]].updateValue(subscription, forKey: subscription.id) else {
+        // The record moves in (taken, not borrowed: a copy was a reference count on its storage, cold
+        // since it was read); a repeat reads it back from the view.
+        let (id, view) = (record.id, record.view)
+        guard let existing = views[view, default: [:]].updateValue(record, forKey: id) else {
             return nil
         }
+        let subscription = views[view]![id]!
         var comparable = subscription
         comparable.source = existing.source
         if comparable != existing && subscription.source < existing.source {
