@@ -1,20 +1,23 @@
 #if os(Linux) && canImport(Glibc)
     import Glibc
 
-    /// Restarts the process once, before anything else runs, with glibc's allocator told to back its heap
-    /// with transparent huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`).
+    /// With `COEXIST_HUGE_PAGES=1`, restarts the process once, before anything else runs, with glibc's
+    /// allocator told to back its heap with transparent huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`).
     ///
     /// A partner's reconcile holds millions of small records (~1.7 GiB at a million subscriptions a side)
     /// and every pass visits them in hash or tenant order, i.e. scattered over the heap: with 4 KiB pages
-    /// nearly every visit also misses the TLB, and first touches fault page by page. With 2 MiB pages the
-    /// same run took 6% less CPU at the same peak memory (measured at 1M, docs/performance.md). Where the
-    /// kernel backs huge pages only on request (`madvise`, Debian's default), only the allocator can ask,
-    /// and glibc reads its tunables only when a program starts, hence the one `exec` of the same binary:
-    /// same process id, name, arguments, descriptors and environment, and no other effect.
+    /// nearly every visit also misses the TLB. With 2 MiB pages a 1M run took 4–6% less time on a machine
+    /// whose free memory was in one piece (freshly booted, or compacted), but 13% *more* on the same
+    /// machine after some hours of work: the kernel compacted memory in the page faults (Debian's
+    /// `defrag` mode `madvise`), sys time 1.4 → 3.3 s (docs/performance.md). A nightly job runs on a
+    /// machine that has been up for long, so this is opt-in, for machines known to have the memory.
+    /// Where the kernel backs huge pages only on request (`madvise`, Debian's default), only the
+    /// allocator can ask, and glibc reads its tunables only when a program starts, hence the one `exec`
+    /// of the same binary: same process id, name, arguments, descriptors and environment.
     ///
-    /// Nothing happens when the kernel's mode is `always` (already huge) or `never`, when the tunable is
-    /// already set, when `COEXIST_HUGE_PAGES=0`, when the program was started through its loader or its
-    /// file is gone, or when the restart fails (the run goes on as it is).
+    /// Nothing happens unless `COEXIST_HUGE_PAGES=1`, when the kernel's mode is `always` (already huge)
+    /// or `never`, when the tunable is already set, when the program was started through its loader or
+    /// its file is gone, or when the restart fails (the run goes on as it is).
     /// Only the commands that read export sets call it (``Coexist/readsExportSets(_:)``): the restart
     /// is a second start-up (≈ 20 ms), wasted on `--version` or `history`.
     enum HugePages {
@@ -30,7 +33,7 @@
                 unsetenv(marker)
                 return
             }
-            if let choice = getenv("COEXIST_HUGE_PAGES"), String(cString: choice) == "0" { return }
+            guard let choice = getenv("COEXIST_HUGE_PAGES"), String(cString: choice) == "1" else { return }
             let existing = getenv("GLIBC_TUNABLES").map { String(cString: $0) }
             if let existing, existing.contains("glibc.malloc.hugetlb") { return }
             guard kernelBacksHugePagesOnRequest(), startedByTheKernel(), let program = executablePath() else { return }

@@ -27,8 +27,8 @@ struct CLIRunner {
     }
 
     /// Runs any program (`argv[0]`, a full path) with its arguments, as `run` does for coexist.
-    static func execute(_ argv: [String]) throws -> Outcome {
-        try launch(URL(fileURLWithPath: argv[0]), Array(argv.dropFirst()), in: root, environment: nil)
+    static func execute(_ argv: [String], environment: [String: String]? = nil) throws -> Outcome {
+        try launch(URL(fileURLWithPath: argv[0]), Array(argv.dropFirst()), in: root, environment: environment)
     }
 
     private static func launch(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String]?) throws

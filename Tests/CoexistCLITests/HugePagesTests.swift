@@ -21,24 +21,38 @@ struct HugePagesTests {
             FileManager.default.isExecutableFile(atPath: $0)
         }
 
-        @Test("run through the dynamic loader, validate still reads the sample (no restart of the loader)")
+        /// The environment of the tests with huge pages asked for (or not).
+        static func environment(hugePages: Bool) -> [String: String] {
+            var environment = ProcessInfo.processInfo.environment
+            environment["COEXIST_HUGE_PAGES"] = hugePages ? "1" : nil
+            environment["GLIBC_TUNABLES"] = nil
+            return environment
+        }
+
+        /// Whether the kernel backs huge pages only on request, where the restart applies.
+        static let kernelOnRequest =
+            (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8))?.contains("[madvise]") ?? false
+
+        @Test("run through the dynamic loader with huge pages asked for, validate still reads the sample (no restart of the loader)")
         func throughTheLoader() throws {
             let loader = try #require(Self.loader)
-            let outcome = try CLIRunner.execute([loader, CLIRunner.binary.path, "validate", "SampleData/baseline"])
+            let outcome = try CLIRunner.execute(
+                [loader, CLIRunner.binary.path, "validate", "SampleData/baseline"], environment: Self.environment(hugePages: true))
             #expect(outcome.status == 0, "\(outcome.stderr)")
             #expect(outcome.stdout.contains("partner-subscriptions"), "\(outcome.stdout)")
         }
 
-        @Test("the restarted process keeps the name it was started under")
-        func keepsItsName() throws {
+        /// Starts `validate` on a FIFO, waits until it opens it (past any restart), and gives its name
+        /// and environment as /proc shows them.
+        static func heldValidate(hugePages: Bool) throws -> (name: String, environment: [String]) {
             let work = try CLIRunner.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: work) }
-            // A FIFO holds validate at its first read, long enough to read its name.
             let fifo = work.appendingPathComponent("held.csv").path
             #expect(mkfifo(fifo, 0o600) == 0)
             let process = Process()
             process.executableURL = CLIRunner.binary
             process.arguments = ["validate", fifo]
+            process.environment = environment(hugePages: hugePages)
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -55,8 +69,25 @@ struct HugePagesTests {
             }
             try #require(writer >= 0, "validate never opened its input")
             close(writer)
-            let name = try String(contentsOfFile: "/proc/\(process.processIdentifier)/comm", encoding: .utf8)
-            #expect(name.trimmingCharacters(in: .whitespacesAndNewlines) == CLIRunner.binary.lastPathComponent)
+            let proc = "/proc/\(process.processIdentifier)"
+            let name = try String(contentsOfFile: "\(proc)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let environ = try Data(contentsOf: URL(fileURLWithPath: "\(proc)/environ"))
+            return (name, environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
+        }
+
+        @Test("asked for, the restart happens where the kernel backs huge pages on request, and keeps the process's name")
+        func restartsWhenAskedKeepingItsName() throws {
+            let held = try Self.heldValidate(hugePages: true)
+            #expect(held.name == CLIRunner.binary.lastPathComponent)
+            let restarted = held.environment.contains { $0.hasPrefix("GLIBC_TUNABLES=") && $0.contains("glibc.malloc.hugetlb=1") }
+            #expect(restarted == Self.kernelOnRequest, "\(held.environment.filter { $0.hasPrefix("GLIBC") })")
+        }
+
+        @Test("without COEXIST_HUGE_PAGES=1 there is no restart")
+        func noRestartByDefault() throws {
+            let held = try Self.heldValidate(hugePages: false)
+            #expect(held.name == CLIRunner.binary.lastPathComponent)
+            #expect(!held.environment.contains { $0.hasPrefix("GLIBC_TUNABLES=") }, "\(held.environment.filter { $0.hasPrefix("GLIBC") })")
         }
     #endif
 }
