@@ -141,7 +141,14 @@ public struct ExportSetLoader: Sendable {
     public func inspect(_ paths: [String]) throws(IngestError) -> [Result<FileReport, IngestError>] {
         let dispatcher = FormatDispatcher(context: try IngestContext(options))
         var notices: [Notice] = []
-        let files = try expand(paths, notices: &notices)
+        let files: [ExportFile]
+        do throws(IngestError) {
+            files = try expand(paths, notices: &notices)
+        } catch {
+            // The paths before the one that does not exist still say what they skipped.
+            log(notices)
+            throw error
+        }
         log(notices)
         return files.compactMap { file -> Result<FileReport, IngestError>? in
             do throws(IngestError) {
@@ -443,12 +450,13 @@ private final class LoadWork: @unchecked Sendable {
 
 extension Result where Success == ExportSetLoader.FileRead, Failure == IngestError {
     /// Whether reading the file with `left` records of budget could end otherwise: it failed (a limit
-    /// may come first, or later), or its reader counted more records than that (its own count, which
-    /// the limit is checked against: a repeated header row counts there and is no record).
+    /// may come first, or later), it was skipped (a file that does not claim to be data is skipped
+    /// for bytes that are not text, which a smaller budget may refuse it before; reading a skipped
+    /// file again stops where it did), or its reader counted more records than that (its own count,
+    /// which the limit is checked against: a repeated header row counts there and is no record).
     func mayCross(_ left: Int) -> Bool {
         switch self {
-        case .failure: true
-        case .success(.skipped): false
+        case .failure, .success(.skipped): true
         case .success(.content(let content)): (content.recordsCounted ?? content.recordsRead) > left
         }
     }

@@ -51,7 +51,8 @@
         private static func executablePath() -> String? {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-            guard length > 0 else { return nil }
+            // A path that filled the buffer may be cut short.
+            guard length > 0, length < buffer.count - 1 else { return nil }
             let path = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard path.hasPrefix("/"), !path.hasSuffix(" (deleted)"), access(path, X_OK) == 0 else { return nil }
             return path

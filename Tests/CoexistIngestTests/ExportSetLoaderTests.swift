@@ -313,6 +313,19 @@ struct ExportSetLoaderTests {
         }
     }
 
+    @Test("validate says which hidden files it skipped even when a later path does not exist")
+    func hiddenFilesNoticedBeforeAMissingPath() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try space.write(".hidden.csv", "not read\n")
+        let lines = LineCollector()
+        let loader = ExportSetLoader(logger: Logger(label: "test") { _ in lines })
+        #expect(throws: IngestError.unreadable(file: "/no/such/export", reason: "no such file or directory")) {
+            try loader.inspect([space.url.path, "/no/such/export"])
+        }
+        #expect(lines.lines.contains { $0.hasPrefix("skipping hidden file") && $0.hasSuffix(".hidden.csv") }, "\(lines.lines)")
+    }
+
     @Test func aMissingPathIsUnreadable() throws {
         #expect(throws: IngestError.unreadable(file: "/no/such/export", reason: "no such file or directory")) {
             try ExportSetLoader(logger: Logger(label: "test")).load(["/no/such/export"])

@@ -128,6 +128,35 @@ struct IngestLimitsTests {
         }
     }
 
+    @Test("a file not named as data that turns out not to be text is settled in order too: refused at the record over, not skipped")
+    func aSkippedFileIsSettledInOrder() throws {
+        // b.txt is larger (read first, with the whole budget): three records, then a byte that is not
+        // UTF-8, so it is skipped as not an export. In order one record is left for it after a.csv's
+        // two, and its second record is refused before that byte is reached.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coexist-limits-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data((header + row(1) + row(2)).utf8).write(to: directory.appendingPathComponent("a.csv"))
+        let padded = (3...5).map { row($0).replacingOccurrences(of: ",OFFER,", with: ",\(String(repeating: "X", count: 300)),") }
+        try (Data((header + padded.joined()).utf8) + Data([0xFF, 0x0A])).write(to: directory.appendingPathComponent("b.txt"))
+        func load(_ maxRecords: Int) -> IngestError? {
+            var options = IngestOptions()
+            options.limits.maxRecords = maxRecords
+            do throws(IngestError) {
+                _ = try ExportSetLoader(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, options: options)
+                    .load([directory.path])
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(load(10) == nil, "b.txt is skipped when the budget is not reached")
+        let error = try #require(load(3))
+        #expect(error.file.hasSuffix("b.txt"), "\(error)")
+        #expect(error.position?.line == 3, "\(error)")
+        #expect(error.reason.contains("1 were left for this file"), "\(error)")
+    }
+
     @Test("maxRecords also counts canonical XML records (users, relationships, subscriptions, licenses)")
     func xmlRecords() throws {
         let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
