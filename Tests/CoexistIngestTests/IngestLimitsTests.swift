@@ -28,10 +28,15 @@ struct IngestLimitsTests {
 
     /// Loads files written into a fresh directory with the given limits; the error, or nil when it loads.
     private func loadFailure(_ files: [String: String], _ change: (inout IngestLimits) -> Void) throws -> IngestError? {
+        try loadFailure(files.mapValues { Data($0.utf8) }, change)
+    }
+
+    /// The same for files given as bytes (not all of them text).
+    private func loadFailure(_ files: [String: Data], _ change: (inout IngestLimits) -> Void) throws -> IngestError? {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coexist-limits-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, text) in files { try Data(text.utf8).write(to: directory.appendingPathComponent(name)) }
+        for (name, bytes) in files { try bytes.write(to: directory.appendingPathComponent(name)) }
         var options = IngestOptions()
         change(&options.limits)
         do throws(IngestError) {
@@ -133,25 +138,12 @@ struct IngestLimitsTests {
         // b.txt is larger (read first, with the whole budget): three records, then a byte that is not
         // UTF-8, so it is skipped as not an export. In order one record is left for it after a.csv's
         // two, and its second record is refused before that byte is reached.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coexist-limits-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data((header + row(1) + row(2)).utf8).write(to: directory.appendingPathComponent("a.csv"))
         let padded = (3...5).map { row($0).replacingOccurrences(of: ",OFFER,", with: ",\(String(repeating: "X", count: 300)),") }
-        try (Data((header + padded.joined()).utf8) + Data([0xFF, 0x0A])).write(to: directory.appendingPathComponent("b.txt"))
-        func load(_ maxRecords: Int) -> IngestError? {
-            var options = IngestOptions()
-            options.limits.maxRecords = maxRecords
-            do throws(IngestError) {
-                _ = try ExportSetLoader(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, options: options)
-                    .load([directory.path])
-                return nil
-            } catch {
-                return error
-            }
-        }
-        #expect(load(10) == nil, "b.txt is skipped when the budget is not reached")
-        let error = try #require(load(3))
+        let files = [
+            "a.csv": Data((header + row(1) + row(2)).utf8), "b.txt": Data((header + padded.joined()).utf8) + Data([0xFF, 0x0A]),
+        ]
+        #expect(try loadFailure(files) { $0.maxRecords = 10 } == nil, "b.txt is skipped when the budget is not reached")
+        let error = try #require(try loadFailure(files) { $0.maxRecords = 3 })
         #expect(error.file.hasSuffix("b.txt"), "\(error)")
         #expect(error.position?.line == 3, "\(error)")
         #expect(error.reason.contains("1 were left for this file"), "\(error)")
