@@ -94,7 +94,7 @@ public struct ExportSetLoader: Sendable {
     }
 
     /// One set's files merged in order, as reading them in order would have.
-    private func mergeSet(_ files: [ExportFile], _ reads: consuming [BudgetedRead], context: IngestContext, asOf: ISODate?)
+    private func mergeSet(_ files: [ExportFile], _ reads: consuming [BudgetedRead?], context: IngestContext, asOf: ISODate?)
         -> LoadWork.Outcome
     {
         var snapshot = Snapshot()
@@ -104,8 +104,7 @@ public struct ExportSetLoader: Sendable {
             // Moved out of the list, and the list's copy dropped: merging moves the file's records into
             // the snapshot, and a second owner of the file's content turned that into a copy of its
             // million records, a reference count each (measured: 1.8% of a 1M run's CPU).
-            var taken = BudgetedRead(result: .success(.skipped(Notice(message: ""))), budget: 0)
-            swap(&taken, &reads[index])
+            guard let taken = reads[index].take() else { preconditionFailure("a file of the set was not read") }
             let budget = taken.budget
             var read = taken.result
             _ = consume taken
@@ -429,12 +428,12 @@ private final class LoadWork: @unchecked Sendable {
         }
     }
 
-    /// A complete set's reads, handed over (not copied: merging moves their records out).
-    func takeReads(of set: Int) -> [ExportSetLoader.BudgetedRead] {
+    /// A complete set's reads (every one present), handed over (not copied: merging moves their records out).
+    func takeReads(of set: Int) -> [ExportSetLoader.BudgetedRead?] {
         lock.withLock {
             var taken: [ExportSetLoader.BudgetedRead?] = []
             swap(&taken, &reads[set])
-            return taken.map { $0! }
+            return taken
         }
     }
 

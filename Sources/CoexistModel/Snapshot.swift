@@ -166,7 +166,7 @@ public struct Snapshot: Sendable {
         if comparable != existing && subscription.source < existing.source {
             return Duplicate(kept: subscription, dropped: existing)
         }
-        views[subscription.view, default: [:]][subscription.id] = existing
+        views[view, default: [:]][id] = existing
         return comparable == existing ? nil : Duplicate(kept: existing, dropped: subscription)
     }
 
