@@ -15,6 +15,11 @@ struct IngestLimitsTests {
         "\(tenant),\(String(format: "6c1a0000-0000-4000-8000-%012x", index)),Direct,OFFER,05e9a617-0261-4cee-bb44-138d3ef5d965,1,Active\n"
     }
 
+    /// `row(index)` with a 300-byte offer id: a file of these is larger, so it is read first.
+    private func paddedRow(_ index: Int) -> String {
+        row(index).replacingOccurrences(of: ",OFFER,", with: ",\(String(repeating: "X", count: 300)),")
+    }
+
     /// The error reading every record of `bytes` raises, or nil.
     private func csvFailure(_ text: String, _ limits: CSVReader.Limits, chunkSize: Int = 1 << 16) -> IngestError? {
         do throws(IngestError) {
@@ -100,10 +105,7 @@ struct IngestLimitsTests {
     func repeatedHeaderCountsAsInOrder() throws {
         // b.csv is larger (read first, with the whole budget): one record and a repeated header, two
         // counted. After a.csv's two records one is left, so in order b.csv is refused at its header.
-        let padded =
-            "\(tenant),6c1a0000-0000-4000-8000-00000000000b,Direct,\(String(repeating: "X", count: 400)),"
-            + "05e9a617-0261-4cee-bb44-138d3ef5d965,1,Active\n"
-        let files = ["a.csv": header + row(1) + row(2), "b.csv": header + padded + header]
+        let files = ["a.csv": header + row(1) + row(2), "b.csv": header + paddedRow(11) + header]
         #expect(try loadFailure(files) { $0.maxRecords = 4 } == nil)
         let error = try #require(try loadFailure(files) { $0.maxRecords = 3 })
         #expect(error.file.hasSuffix("b.csv"), "\(error)")
@@ -116,13 +118,9 @@ struct IngestLimitsTests {
         // x and y are the largest, read first; a (first in order) may then be read with what they left
         // and be refused there, but in order it comes first with the whole budget and is read whole;
         // x uses the rest, and y, the third in order, is the one refused, at its first record.
-        func padded(_ index: Int) -> String {
-            "\(tenant),\(String(format: "6c1a0000-0000-4000-8000-%012x", index)),Direct,\(String(repeating: "X", count: 300)),"
-                + "05e9a617-0261-4cee-bb44-138d3ef5d965,1,Active\n"
-        }
         let files = [
-            "a.csv": header + row(1) + row(2) + row(3), "x.csv": header + padded(4) + padded(5) + padded(6),
-            "y.csv": header + padded(7) + padded(8) + padded(9) + padded(10),
+            "a.csv": header + row(1) + row(2) + row(3), "x.csv": header + paddedRow(4) + paddedRow(5) + paddedRow(6),
+            "y.csv": header + paddedRow(7) + paddedRow(8) + paddedRow(9) + paddedRow(10),
         ]
         #expect(try loadFailure(files) { $0.maxRecords = 10 } == nil)
         for _ in 0..<5 {
@@ -138,9 +136,9 @@ struct IngestLimitsTests {
         // b.txt is larger (read first, with the whole budget): three records, then a byte that is not
         // UTF-8, so it is skipped as not an export. In order one record is left for it after a.csv's
         // two, and its second record is refused before that byte is reached.
-        let padded = (3...5).map { row($0).replacingOccurrences(of: ",OFFER,", with: ",\(String(repeating: "X", count: 300)),") }
         let files = [
-            "a.csv": Data((header + row(1) + row(2)).utf8), "b.txt": Data((header + padded.joined()).utf8) + Data([0xFF, 0x0A]),
+            "a.csv": Data((header + row(1) + row(2)).utf8),
+            "b.txt": Data((header + (3...5).map(paddedRow).joined()).utf8) + Data([0xFF, 0x0A]),
         ]
         #expect(try loadFailure(files) { $0.maxRecords = 10 } == nil, "b.txt is skipped when the budget is not reached")
         let error = try #require(try loadFailure(files) { $0.maxRecords = 3 })
