@@ -61,8 +61,8 @@ struct SnapshotDiffTests {
     }
 
     @Test func removalsInBothHalvesOfTheJoinAreListedInPairOrder() {
-        // The baseline is matched in two halves that write into one array: a removal's index must be
-        // its pair's, whichever half found it.
+        // The baseline is matched in pieces that write into one array: a removal's index must be its
+        // pair's, whichever piece found it.
         let baseline = (1...40).map { subscription($0) }
         let gone = Set([2, 5, 11, 14, 17, 23, 29, 31, 38].map { baseline[$0].id })
         let join = SubscriptionJoin(baseline: map(baseline), current: map(baseline.filter { !gone.contains($0.id) }))
@@ -71,6 +71,72 @@ struct SnapshotDiffTests {
         #expect(join.removed == join.pairs.indices.filter { join.pairs[$0].after == nil })
         #expect(Set(join.removed.map { join.pairs[$0].before.id }) == gone)
         #expect(join.changes.allSatisfy { $0.isEmpty })
+    }
+
+    @Test func theMergeJoinMatchesWhatALookupByIDMatches() {
+        // Enough records for the join's four pieces, with removals, additions, changes and
+        // subscriptions that moved to another tenant (across pieces too): matched by id, whatever the
+        // tenant, as a lookup in the other side's dictionary matches them.
+        let tenants = (0..<300).map { TenantID(parsing: String(format: "0f1e0000-0000-0000-0000-%012d", $0))! }
+        let baseline = (0..<12_000).map { n -> Subscription in
+            var record = subscription(n)
+            record = Subscription(id: record.id, tenant: tenants[n % tenants.count], view: .partner, source: record.source)
+            record.carried = FieldSet([.quantity, .status, .channel])
+            record.quantity = Decimal(n % 7)
+            record.status = .active
+            record.channel = .direct
+            return record
+        }
+        var current: [Subscription] = []
+        for (n, record) in baseline.enumerated() {
+            // A fixed scatter of outcomes over the records (every piece gets some of each).
+            switch n * 7_919 % 100 {
+            case 0..<3: continue  // removed
+            case 3..<6:  // moved to another tenant, maybe changed
+                let tenant = tenants[(n + 1 + n * 13 % 200) % tenants.count]
+                var moved = Subscription(id: record.id, tenant: tenant, view: .partner, source: record.source)
+                moved.carried = record.carried
+                moved.quantity = record.quantity.map { $0 + Decimal(n % 2) }
+                moved.status = record.status
+                moved.channel = record.channel
+                current.append(moved)
+            case 6..<10:
+                var changed = record
+                changed.quantity = 99
+                current.append(changed)
+            default: current.append(record)
+            }
+        }
+        for n in 20_000..<20_400 {
+            let added = subscription(n)
+            current.append(Subscription(id: added.id, tenant: tenants[n % 97], view: .partner, source: added.source))
+        }
+        let join = SubscriptionJoin(baseline: map(baseline), current: map(current))
+        let currentByID = map(current)
+        let baselineByID = map(baseline)
+        #expect(join.pairs.count == baseline.count)
+        #expect(Set(join.pairs.map(\.before.id)) == Set(baseline.map(\.id)), "every baseline record once")
+        var removed: [Int] = []
+        for (index, pair) in join.pairs.enumerated() {
+            let expected = currentByID[pair.before.id]
+            #expect(pair.after == expected)
+            #expect(join.changes[index] == (expected.map { pair.before.differingFields(from: $0) } ?? []))
+            if expected == nil { removed.append(index) }
+        }
+        #expect(join.removed == removed)
+        #expect(Set(join.added.map(\.id)) == Set(current.map(\.id).filter { baselineByID[$0] == nil }))
+        #expect(join.added.count == 400)
+        #expect(join.pairs.contains { $0.after != nil && $0.after?.tenant != $0.before.tenant }, "a moved subscription is matched")
+    }
+
+    @Test func anEmptySideJoinsToAllAddedOrAllRemoved() {
+        let records = (1...5).map { subscription($0) }
+        let allAdded = SubscriptionJoin(baseline: [:], current: map(records))
+        #expect(allAdded.pairs.isEmpty)
+        #expect(Set(allAdded.added.map(\.id)) == Set(records.map(\.id)))
+        let allRemoved = SubscriptionJoin(baseline: map(records), current: [:])
+        #expect(allRemoved.added.isEmpty)
+        #expect(allRemoved.removed == Array(0..<5))
     }
 
     @Test func invalidIDsAreNeitherAddedNorRemoved() {

@@ -38,28 +38,23 @@ public struct RuleContext: Sendable {
         self.baselineAsOf = baseline.asOf ?? runDay
         baselineSubscriptions = baseline.mergedSubscriptions()
         currentSubscriptions = current.mergedSubscriptions()
-        // Both sides sorted by tenant (the current one then grouped by SKU on the same core) in the
-        // join's pool, beside its three pieces: a pool of five balances two cores. The current side
-        // first, the longest piece.
-        let sorts: [@Sendable () -> (TenantOrder, InServiceSkus?)] = [
-            { [currentSubscriptions] in
-                let order = TenantOrder(currentSubscriptions)
-                return (order, InServiceSkus(order, exportingPartners: exportingPartners))
-            },
-            { [baselineSubscriptions] in (TenantOrder(baselineSubscriptions), nil) },
-        ]
-        let (join, orders) = SubscriptionJoin.make(baseline: baselineSubscriptions, current: currentSubscriptions, alongside: sorts)
+        // Both sides sorted by tenant on both cores, then matched by merging the two sorted runs in
+        // pieces, the current side grouped by SKU beside them in the same pool.
+        let orders = concurrentMap(2) { [currentSubscriptions, baselineSubscriptions] in
+            TenantOrder($0 == 0 ? currentSubscriptions : baselineSubscriptions)
+        }
+        currentOrder = orders[0]
+        baselineOrder = orders[1]
+        let grouping: [@Sendable () -> InServiceSkus] = [{ [currentOrder] in InServiceSkus(currentOrder, exportingPartners: exportingPartners) }]
+        let (join, grouped) = SubscriptionJoin.make(baseline: baselineOrder, current: currentOrder, alongside: grouping)
         self.join = join
-        currentOrder = orders[0].0
-        baselineOrder = orders[1].0
-        guard let grouped = orders[0].1 else { preconditionFailure("the current side's task returned no grouping") }
-        inServiceSkus = grouped
+        inServiceSkus = grouped[0]
         // Only a CSP subscription can be the exporting partner's own: the inline channel settles the
-        // rest without copying their pairs (a reference count each on records scattered over the heap).
-        let pairs = join.pairs
+        // rest, read in place (a copy was a reference count each on records scattered over the heap).
+        let records = join.baselineRecords
         let knownPartner = !exportingPartners.isEmpty
-        preexisting = pairs.indices.filter {
-            pairs[$0].before.channel != .csp || !knownPartner || Self.protects(pairs[$0].before, exportingPartners: exportingPartners)
+        preexisting = records.indices.filter {
+            records[$0].channel != .csp || !knownPartner || Self.protects(records[$0], exportingPartners: exportingPartners)
         }
     }
 
