@@ -45,7 +45,9 @@ public struct RuleContext: Sendable {
         }
         currentOrder = orders[0]
         baselineOrder = orders[1]
-        let grouping: [@Sendable () -> InServiceSkus] = [{ [currentOrder] in InServiceSkus(currentOrder, exportingPartners: exportingPartners) }]
+        let grouping: [@Sendable () -> InServiceSkus] = [
+            { [currentOrder] in InServiceSkus(currentOrder, exportingPartners: exportingPartners) }
+        ]
         let (join, grouped) = SubscriptionJoin.make(baseline: baselineOrder, current: currentOrder, alongside: grouping)
         self.join = join
         inServiceSkus = grouped[0]
