@@ -46,6 +46,8 @@ public struct SubscriptionJoin: Sendable {
     public let removed: [Int]
     /// The current subscriptions the baseline lacks, in current tenant order.
     public let added: [Subscription]
+    /// How many baseline records the merge left to be matched by id (removed, or moved to another tenant).
+    let leftByMerge: Int
 
     /// Every baseline subscription with its current record, in baseline tenant order.
     public var pairs: Pairs { Pairs(baseline: baselineRecords, current: currentRecords, matches: matches) }
@@ -118,7 +120,8 @@ public struct SubscriptionJoin: Sendable {
         }
         let added = leftAfter.filter { byID[after[$0].id] != nil }.map { after[$0] }
         let join = SubscriptionJoin(
-            baselineRecords: before, currentRecords: after, matches: matches, changes: changes, removed: removed, added: added)
+            baselineRecords: before, currentRecords: after, matches: matches, changes: changes, removed: removed, added: added,
+            leftByMerge: leftBefore.count)
         let results = pieces.prefix(others.count).map { piece -> Other in
             guard case .other(let result) = piece else { preconditionFailure("the join's pieces came back out of order") }
             return result
@@ -169,7 +172,7 @@ public struct SubscriptionJoin: Sendable {
 
     private init(
         baselineRecords: [Subscription], currentRecords: [Subscription], matches: [Int32], changes: [FieldSet], removed: [Int],
-        added: [Subscription]
+        added: [Subscription], leftByMerge: Int
     ) {
         self.baselineRecords = baselineRecords
         self.currentRecords = currentRecords
@@ -177,6 +180,7 @@ public struct SubscriptionJoin: Sendable {
         self.changes = changes
         self.removed = removed
         self.added = added
+        self.leftByMerge = leftByMerge
     }
 }
 

@@ -1,4 +1,4 @@
-import CoexistModel
+@testable import CoexistModel
 import Foundation
 import Testing
 
@@ -60,13 +60,13 @@ struct SnapshotDiffTests {
         #expect(join.changes.contains(FieldSet([.quantity, .channel])))
     }
 
-    @Test func removalsInBothHalvesOfTheJoinAreListedInPairOrder() {
-        // The baseline is matched in pieces that write into one array: a removal's index must be its
-        // pair's, whichever piece found it.
-        let baseline = (1...40).map { subscription($0) }
-        let gone = Set([2, 5, 11, 14, 17, 23, 29, 31, 38].map { baseline[$0].id })
+    @Test func removalsInEveryPieceOfTheJoinAreListedInPairOrder() {
+        // The baseline is matched in four pieces (from 4,096 records) that write into one array: a
+        // removal's index must be its pair's, whichever piece found it.
+        let baseline = (1...5_000).map { subscription($0) }
+        let gone = Set([2, 5, 11, 1_240, 1_250, 2_500, 2_501, 3_749, 3_751, 4_999].map { baseline[$0].id })
         let join = SubscriptionJoin(baseline: map(baseline), current: map(baseline.filter { !gone.contains($0.id) }))
-        #expect(join.pairs.count == 40)
+        #expect(join.pairs.count == 5_000)
         #expect(Set(join.pairs.map(\.before.id)) == Set(baseline.map(\.id)), "every baseline record once")
         #expect(join.removed == join.pairs.indices.filter { join.pairs[$0].after == nil })
         #expect(Set(join.removed.map { join.pairs[$0].before.id }) == gone)
@@ -126,6 +126,10 @@ struct SnapshotDiffTests {
         #expect(join.removed == removed)
         #expect(Set(join.added.map(\.id)) == Set(current.map(\.id).filter { baselineByID[$0] == nil }))
         #expect(join.added.count == 400)
+        // The merge itself matched every record that kept its tenant: only the removed and the moved
+        // ones were left to the match by id (which would hide a merge that matched nothing).
+        let moved = baseline.indices.filter { (3..<6).contains($0 * 7_919 % 100) }.count
+        #expect(join.leftByMerge == join.removed.count + moved)
         #expect(join.pairs.contains { $0.after != nil && $0.after?.tenant != $0.before.tenant }, "a moved subscription is matched")
     }
 
