@@ -1,8 +1,8 @@
-@testable import CoexistModel
 import Foundation
 import Testing
 
 @testable import CoexistDiff
+@testable import CoexistModel
 
 @Suite("Snapshot diff")
 struct SnapshotDiffTests {
