@@ -250,6 +250,12 @@ struct SubscriptionTests {
         return record
     }
 
+    @Test func aRecordCopyIsFortyEightBytes() {
+        // The dictionaries and tenant orders of a million-record set hold millions of copies: a field
+        // added or moved where it pads the struct costs megabytes (the one-byte fields come last).
+        #expect(MemoryLayout<Subscription>.stride == 48)
+    }
+
     @Test func anUncarriedFieldIsNeverAChange() {
         var before = record()
         before.carried.insert(.skuId)
