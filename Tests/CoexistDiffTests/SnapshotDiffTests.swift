@@ -61,7 +61,7 @@ struct SnapshotDiffTests {
     }
 
     @Test func removalsInEveryPieceOfTheJoinAreListedInPairOrder() {
-        // The baseline is matched in four pieces (from 4,096 records) that write into one array: a
+        // The baseline is matched in pieces (sixteen from 4,096 records) that write into one array: a
         // removal's index must be its pair's, whichever piece found it.
         let baseline = (1...5_000).map { subscription($0) }
         let gone = Set([2, 5, 11, 1_240, 1_250, 2_500, 2_501, 3_749, 3_751, 4_999].map { baseline[$0].id })
@@ -74,7 +74,7 @@ struct SnapshotDiffTests {
     }
 
     @Test func theMergeJoinMatchesWhatALookupByIDMatches() {
-        // Enough records for the join's four pieces, with removals, additions, changes and
+        // Enough records for the join's sixteen pieces, with removals, additions, changes and
         // subscriptions that moved to another tenant (across pieces too): matched by id, whatever the
         // tenant, as a lookup in the other side's dictionary matches them.
         let tenants = (0..<300).map { TenantID(parsing: String(format: "0f1e0000-0000-0000-0000-%012d", $0))! }
