@@ -71,7 +71,10 @@ public struct RuleContext: Sendable {
     /// partner's own: the inline channel settles the rest, each record read in place (a copy was a
     /// reference count each on records scattered over the heap).
     private static func preexisting(in records: [Subscription], exportingPartners: Set<PartnerID>) -> [Int] {
-        records.indices.filter { !records[$0].isResold(byAnyOf: exportingPartners) }
+        let knownPartner = !exportingPartners.isEmpty
+        return records.indices.filter {
+            records[$0].channel != .csp || !knownPartner || protects(records[$0], exportingPartners: exportingPartners)
+        }
     }
 
     /// Whether the promises protect a baseline subscription: every one but the exporting partner's own CSP ones.
