@@ -16,17 +16,29 @@ public struct TenantOrder: Sendable {
     public init(_ subscriptions: [SubscriptionID: Subscription]) {
         // Each record is counted as it is copied out: the copy has just brought its values into the
         // cache, where a pass of its own paid a cache miss per record for the quantity (measured: most
-        // of the per-tenant model's 1.5 s at 1M). Sorting then moves the records and compares inline ids.
-        var records: [Subscription] = []
-        records.reserveCapacity(subscriptions.count)
+        // of the per-tenant model's 1.5 s at 1M).
+        let count = subscriptions.count
         var tallies = [ChannelTally](repeating: ChannelTally(), count: ChannelTally.slots)
+        let unsorted = UnsafeMutableBufferPointer<Subscription>.allocate(capacity: count)
+        defer { unsorted.deallocate() }
+        var keys: [SortKey] = []
+        keys.reserveCapacity(count)
         for record in subscriptions.values {
             let slot = ChannelTally.slot(record.channel)
             tallies[slot].subscriptions += 1
             if let seats = record.seatsInServiceIfAny { tallies[slot].seats += seats }
-            records.append(record)
+            keys.append(SortKey(tenant: record.tenant.guid, id: record.id.guid, position: UInt32(truncatingIfNeeded: keys.count)))
+            (unsorted.baseAddress! + keys.count - 1).initialize(to: record)
         }
-        records.sort { ($0.tenant, $0.id) < ($1.tenant, $1.id) }
+        precondition(count < Int(UInt32.max), "more subscriptions than a position holds")
+        Self.sort(&keys)
+        // The records moved (not copied: no reference count) into their sorted places.
+        let records = [Subscription](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for (index, key) in keys.enumerated() {
+                (buffer.baseAddress! + index).moveInitialize(from: unsorted.baseAddress! + Int(key.position), count: 1)
+            }
+            initialized = count
+        }
         var ranges: [TenantID: Range<Int>] = [:]
         var start = 0
         for index in records.indices where index + 1 == records.count || records[index + 1].tenant != records[index].tenant {
@@ -36,6 +48,47 @@ public struct TenantOrder: Sendable {
         self.records = records
         self.ranges = ranges
         self.channelTallies = tallies
+    }
+
+    /// A record's place in the order: its tenant and id, and where it is among the unsorted records.
+    struct SortKey {
+        let tenant: GUID
+        let id: GUID
+        let position: UInt32
+
+        static func < (lhs: SortKey, rhs: SortKey) -> Bool { (lhs.tenant, lhs.id) < (rhs.tenant, rhs.id) }
+    }
+
+    /// Sorts by tenant, then id: into buckets by the tenant's first 16 bits (one pass to count, one to
+    /// place), then each bucket by comparison. Tenant ids are random GUIDs, so a bucket holds one
+    /// tenant's few dozen records or so, sorted in the cache; a comparison sort of the whole million
+    /// moved every 48-byte record twenty times (measured: 4.3% of a 1M run's CPU). Ids that are not
+    /// random (a test's sequence) share a bucket and are sorted there, by comparison.
+    static func sort(_ keys: inout [SortKey]) {
+        guard keys.count > 64 else {
+            keys.sort(by: <)
+            return
+        }
+        let bucketCount = 1 << 16
+        func bucket(_ key: SortKey) -> Int { Int(truncatingIfNeeded: key.tenant.high >> 48) }
+        var starts = [Int](repeating: 0, count: bucketCount + 1)
+        for key in keys { starts[bucket(key) + 1] += 1 }
+        for index in 1...bucketCount { starts[index] += starts[index - 1] }
+        var next = starts
+        let sorted = [SortKey](unsafeUninitializedCapacity: keys.count) { buffer, initialized in
+            for key in keys {
+                let at = bucket(key)
+                (buffer.baseAddress! + next[at]).initialize(to: key)
+                next[at] += 1
+            }
+            initialized = keys.count
+        }
+        keys = sorted
+        keys.withUnsafeMutableBufferPointer { keys in
+            for index in 0..<bucketCount where starts[index + 1] - starts[index] > 1 {
+                keys[starts[index]..<starts[index + 1]].sort(by: <)
+            }
+        }
     }
 
     /// The tenant's subscriptions, sorted by id; empty for a tenant without any.

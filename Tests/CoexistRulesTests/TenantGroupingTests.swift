@@ -38,6 +38,36 @@ struct TenantGroupingTests {
         #expect(order[Scenario.tenant(9)].isEmpty)
     }
 
+    @Test func theOrderSortsByTenantThenIdWhateverTheIds() {
+        // Random-looking tenant ids (spread over the sort's buckets, two of them sharing their first 16
+        // bits), sequential ones (all in one bucket), ids that differ only in their low half.
+        func guid(_ high: UInt64, _ low: UInt64) -> String {
+            let hex = String(format: "%016llx%016llx", high, low)
+            let digits = Array(hex)
+            return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(digits[$0]) }.joined(separator: "-")
+        }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+        var tenants = (0..<150).map { _ in TenantID(parsing: guid(next(), next()))! }
+        tenants.append(TenantID(parsing: guid(0xabcd_0000_0000_0001, 5))!)
+        tenants.append(TenantID(parsing: guid(0xabcd_ffff_0000_0000, 3))!)
+        tenants += (0..<20).map { TenantID(parsing: guid(0, UInt64($0)))! }
+        var records: [Subscription] = []
+        for n in 0..<3_000 {
+            let id = SubscriptionID(parsing: guid(n % 3 == 0 ? 7 : next(), n % 5 == 0 ? UInt64(n) : next()))!
+            let source = Provenance(file: "p.csv", line: n)
+            records.append(Subscription(id: id, tenant: tenants[n % tenants.count], view: .partner, source: source))
+        }
+        let order = TenantOrder(Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) }))
+        let expected = records.map { ($0.tenant, $0.id) }.sorted { $0 < $1 }
+        #expect(order.records.count == expected.count)
+        let firstOutOfOrder = zip(order.records, expected).enumerated().first { $1.0.tenant != $1.1.0 || $1.0.id != $1.1.1 }?.offset
+        #expect(firstOutOfOrder == nil, "records sorted by tenant, then id")
+    }
+
     @Test func theOrderCountsEachChannelsRecordsAndSeatsInService() {
         var subscriptions = records()
         // A channel-less record, and one whose status the source does not carry (its seats count).
