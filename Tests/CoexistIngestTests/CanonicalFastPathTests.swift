@@ -156,6 +156,37 @@ struct CanonicalFastPathTests {
         #expect(decoded == ["a", "b", "", "c", "d", "d", "é", "e\u{301}"])
     }
 
+    @Test func theMemoTellsApartKeysThatDifferInAnyByte() {
+        // Keys of every length up to 40 bytes (whole words and tails), many differing from another in
+        // one byte only, in the first word, a middle one or the tail: each decoded once, answered as
+        // decoded.
+        var keys: [[UInt8]] = []
+        for length in 0...40 {
+            let base = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            keys.append(base)
+            for position in Set([0, length / 2, length - 1]) where position >= 0 && position < length {
+                var variant = base
+                variant[position] = UInt8(ascii: "Z")
+                keys.append(variant)
+            }
+        }
+        keys = Array(Set(keys))
+        var memo = FieldMemo<[UInt8]>()
+        var decodings = 0
+        for round in 0..<3 {
+            for key in keys {
+                let answer = key.withUnsafeBufferPointer { buffer in
+                    memo.value(of: buffer) { text in
+                        decodings += 1
+                        return Array(text.utf8)
+                    }
+                }
+                #expect(answer == key, "round \(round)")
+            }
+        }
+        #expect(decodings == keys.count)
+    }
+
     @Test func theMemoKeepsNoLongValue() {
         var memo = FieldMemo<Int>()
         var decodings = 0

@@ -68,7 +68,30 @@ struct FieldMemo<Value> {
     private func matches(_ entry: Entry, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard entry.count == bytes.count else { return false }
         guard let base = bytes.baseAddress, entry.count > 0 else { return true }
-        return keys.withUnsafeBufferPointer { memcmp($0.baseAddress! + entry.start, base, entry.count) == 0 }
+        return keys.withUnsafeBufferPointer { keys in
+            sameBytes(UnsafeRawPointer(keys.baseAddress! + entry.start), UnsafeRawPointer(base), count: entry.count)
+        }
+    }
+
+    /// `memcmp(…) == 0` for `count` > 0, inline: word by word, the last word (or half word) overlapping. A call to
+    /// memcmp for a few bytes was 1.5% of a 1M run's CPU.
+    @inline(__always)
+    private func sameBytes(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
+        func word(_ pointer: UnsafeRawPointer, _ offset: Int) -> UInt64 { pointer.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+        func half(_ pointer: UnsafeRawPointer, _ offset: Int) -> UInt32 { pointer.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+        if count < 4 {
+            // The first, middle and last byte: every byte of one to three.
+            func byte(_ pointer: UnsafeRawPointer, _ offset: Int) -> UInt8 { pointer.load(fromByteOffset: offset, as: UInt8.self) }
+            return byte(left, 0) == byte(right, 0) && byte(left, count / 2) == byte(right, count / 2)
+                && byte(left, count - 1) == byte(right, count - 1)
+        }
+        if count < 8 { return half(left, 0) == half(right, 0) && half(left, count - 4) == half(right, count - 4) }
+        var offset = 0
+        while offset + 8 < count {
+            guard word(left, offset) == word(right, offset) else { return false }
+            offset += 8
+        }
+        return word(left, count - 8) == word(right, count - 8)
     }
 
     private mutating func grow() {
@@ -81,13 +104,36 @@ struct FieldMemo<Value> {
         }
     }
 
-    /// FNV-1a: fields are short. Crafted collisions cost at most ``maxProbes`` comparisons a field.
+    /// Eight bytes at a time, the last word (or, for a short key, its first and last bytes) read
+    /// overlapping rather than byte by byte, then a multiply-xorshift so that the low bits the table
+    /// masks depend on every byte. FNV-1a, a multiply per byte in one dependent chain, was most of a
+    /// lookup for a 30-byte offer name (measured: the memo was 6.6% of a 1M run's CPU). Crafted
+    /// collisions cost at most ``maxProbes`` comparisons a field.
+    @inline(__always)
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        let count = bytes.count
+        guard let base = bytes.baseAddress, count > 0 else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        let multiplier: UInt64 = 0x9e37_79b9_7f4a_7c15
+        var hash = 0xcbf2_9ce4_8422_2325 ^ UInt64(count)
+        var last: UInt64
+        if count >= 8 {
+            var offset = 0
+            while offset + 8 < count {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
+                hash ^= hash >> 32
+                offset += 8
+            }
+            last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            last = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+        } else {
+            last = UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
         }
-        return hash
+        hash = (hash ^ last) &* multiplier
+        hash ^= hash >> 29
+        hash &*= 0xbf58_476d_1ce4_e5b9
+        return hash ^ (hash >> 32)
     }
 }
 
