@@ -109,8 +109,11 @@ public struct Subscription: Hashable, Sendable {
     }
 
     @usableFromInline final class Storage: @unchecked Sendable {
-        // Mutated only through `uniqueValues`, i.e. when this reference is the only one.
-        @usableFromInline var values: Values
+        // Mutated only through `uniqueValues`, i.e. when this reference is the only one: no other
+        // access can overlap a mutation, so the runtime's exclusivity check on every read of a value
+        // (`swift_beginAccess`, ≈ 3% of a 1M run's CPU, most of it comparing pairs field by field) is
+        // left out.
+        @exclusivity(unchecked) @usableFromInline var values: Values
         @usableFromInline init(_ values: Values) { self.values = values }
     }
 
