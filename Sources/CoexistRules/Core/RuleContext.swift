@@ -71,9 +71,13 @@ public struct RuleContext: Sendable {
     /// partner's own: the inline channel settles the rest, each record read in place (a copy was a
     /// reference count each on records scattered over the heap).
     private static func preexisting(in records: [Subscription], exportingPartners: Set<PartnerID>) -> [Int] {
-        let knownPartner = !exportingPartners.isEmpty
-        return records.indices.filter {
-            records[$0].channel != .csp || !knownPartner || protects(records[$0], exportingPartners: exportingPartners)
+        // A CSP record's reseller is read in place too (as `protects` decides: protected when it names
+        // another partner); passing the record to `protects` copied it.
+        guard !exportingPartners.isEmpty else { return Array(records.indices) }
+        return records.indices.filter { position in
+            guard records[position].channel == .csp else { return true }
+            guard let reseller = records[position].reseller else { return false }
+            return !exportingPartners.contains(reseller)
         }
     }
 
