@@ -33,7 +33,8 @@ final class XMLPushSession {
     private var parser: xmlParserCtxtPtr?
     /// Element and attribute names by libxml2's pointer: its parser interns names, so a document of
     /// millions of elements repeats a few dozen pointers. Each hit is checked against the bytes.
-    private var names: [UnsafeRawPointer: String] = [:]
+    // Read and written only by `interned`, in the parser's callbacks (one at a time, on one thread).
+    @exclusivity(unchecked) private var names: [UnsafeRawPointer: String] = [:]
     private var prolog = XMLPrologGate()
     private var scanner: XMLPreflightScanner
 
