@@ -156,10 +156,10 @@ struct CanonicalFastPathTests {
         #expect(decoded == ["a", "b", "", "c", "d", "d", "é", "e\u{301}"])
     }
 
-    @Test func theMemoTellsApartKeysThatDifferInAnyByte() {
+    @Test func theMemoKeepsKeysThatDifferInOneByteApart() {
         // Keys of every length up to 40 bytes (whole words and tails), many differing from another in
         // one byte only, in the first word, a middle one or the tail: each decoded once, answered as
-        // decoded.
+        // decoded (the comparison itself is tested on its own below).
         var keys: [[UInt8]] = []
         for length in 0...40 {
             let base = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
@@ -185,6 +185,28 @@ struct CanonicalFastPathTests {
             }
         }
         #expect(decodings == keys.count)
+    }
+
+    @Test func keysCompareUnequalWhereverTheyDiffer() {
+        // The memo's comparison on its own (behind an equal hash it is rarely asked): every length to
+        // 40 bytes, a difference at every position, and equal keys.
+        for count in 1...40 {
+            let key = (0..<count).map { UInt8(truncatingIfNeeded: 97 + $0 % 26) }
+            key.withUnsafeBytes { left in
+                #expect(FieldMemo<Int>.sameBytes(left.baseAddress!, left.baseAddress!, count: count))
+                let copy = key
+                copy.withUnsafeBytes { right in #expect(FieldMemo<Int>.sameBytes(left.baseAddress!, right.baseAddress!, count: count)) }
+                for position in 0..<count {
+                    var other = key
+                    other[position] = UInt8(ascii: "Z")
+                    other.withUnsafeBytes { right in
+                        #expect(
+                            !FieldMemo<Int>.sameBytes(left.baseAddress!, right.baseAddress!, count: count),
+                            "length \(count), byte \(position)")
+                    }
+                }
+            }
+        }
     }
 
     @Test func theMemoKeepsNoLongValue() {

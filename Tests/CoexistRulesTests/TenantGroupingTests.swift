@@ -56,7 +56,7 @@ struct TenantGroupingTests {
         tenants.append(TenantID(parsing: guid(0xabcd_ffff_0000_0000, 3))!)
         tenants += (0..<20).map { TenantID(parsing: guid(0, UInt64($0)))! }
         var records: [Subscription] = []
-        for n in 0..<3_000 {
+        for n in 0..<6_000 {
             let id = SubscriptionID(parsing: guid(n % 3 == 0 ? 7 : next(), n % 5 == 0 ? UInt64(n) : next()))!
             let source = Provenance(file: "p.csv", line: n)
             records.append(Subscription(id: id, tenant: tenants[n % tenants.count], view: .partner, source: source))

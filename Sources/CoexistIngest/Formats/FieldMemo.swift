@@ -69,14 +69,14 @@ struct FieldMemo<Value> {
         guard entry.count == bytes.count else { return false }
         guard let base = bytes.baseAddress, entry.count > 0 else { return true }
         return keys.withUnsafeBufferPointer { keys in
-            sameBytes(UnsafeRawPointer(keys.baseAddress! + entry.start), UnsafeRawPointer(base), count: entry.count)
+            Self.sameBytes(UnsafeRawPointer(keys.baseAddress! + entry.start), UnsafeRawPointer(base), count: entry.count)
         }
     }
 
     /// `memcmp(…) == 0` for `count` > 0, inline: word by word, the last word (or half word) overlapping. A call to
     /// memcmp for a few bytes was 1.5% of a 1M run's CPU.
     @inline(__always)
-    private func sameBytes(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
+    static func sameBytes(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
         func word(_ pointer: UnsafeRawPointer, _ offset: Int) -> UInt64 { pointer.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
         func half(_ pointer: UnsafeRawPointer, _ offset: Int) -> UInt32 { pointer.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
         if count < 4 {

@@ -71,8 +71,8 @@ public struct RuleContext: Sendable {
     /// partner's own: the inline channel settles the rest, each record read in place (a copy was a
     /// reference count each on records scattered over the heap).
     private static func preexisting(in records: [Subscription], exportingPartners: Set<PartnerID>) -> [Int] {
-        // A CSP record's reseller is read in place too (as `protects` decides: protected when it names
-        // another partner); passing the record to `protects` copied it.
+        // A CSP record's reseller is read in place too, deciding as `protects` (`Subscription.isResold`)
+        // does: protected when it names another partner. Passing the record to `protects` copied it.
         guard !exportingPartners.isEmpty else { return Array(records.indices) }
         return records.indices.filter { position in
             guard records[position].channel == .csp else { return true }
