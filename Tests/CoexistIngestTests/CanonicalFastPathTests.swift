@@ -209,6 +209,31 @@ struct CanonicalFastPathTests {
         }
     }
 
+    @Test func aTenantIsKnownOnceItsNameAndDomainAreNoted() {
+        // What the fast path asks before decoding a row's tenant name and domain again; a file asks
+        // with the same flags on every row (its columns).
+        let tenant = TenantID(parsing: "0f1e0000-0000-0000-0000-000000000001")!
+        let other = TenantID(parsing: "0f1e0000-0000-0000-0000-000000000002")!
+        var content = FileContent(file: "p.csv", format: "canonical-csv")
+        var answers: [Bool] = []
+        answers.append(content.knows(tenant, name: true, domain: true))
+        content.note(TenantInfo(id: tenant, name: "Contoso"))
+        answers.append(content.knows(tenant, name: true, domain: true))
+        content.note(TenantInfo(id: tenant, domain: "contoso.onmicrosoft.com"))
+        answers.append(content.knows(tenant, name: true, domain: true))
+        content.note(TenantInfo(id: other, name: "Fabrikam", domain: "fabrikam.onmicrosoft.com"))
+        answers.append(content.knows(other, name: true, domain: true))
+        answers.append(content.knows(tenant, name: true, domain: true))
+        // Unknown; no domain yet; completed by a later row; a new complete one; the first again.
+        #expect(answers == [false, false, true, true, true])
+        #expect(content.tenants.map(\.name) == ["Contoso", "Fabrikam"])
+        // A file without name and domain columns only needs the tenant noted.
+        var licenses = FileContent(file: "l.csv", format: "canonical-csv")
+        let before = licenses.knows(tenant, name: false, domain: false)
+        licenses.note(TenantInfo(id: tenant))
+        #expect(!before && licenses.knows(tenant, name: false, domain: false))
+    }
+
     @Test func theMemoKeepsNoLongValue() {
         var memo = FieldMemo<Int>()
         var decodings = 0

@@ -18,6 +18,11 @@ struct FileContent {
         var hasName: Bool
         var hasDomain: Bool
     }
+    /// The tenants noted with both a name and a domain: what ``knows(_:name:domain:)`` asks of nearly
+    /// every record of a file with those columns, answered from keys alone. A dictionary keeps its
+    /// values apart from its keys, so reading the slot's flags was a second cache miss per record on
+    /// rows not grouped by customer (perf, 1M shuffled rows).
+    private var completeTenants: Set<TenantID> = []
     var subscriptions: [Subscription] = []
     var relationships: [Relationship] = []
     var licenses: [LicensePool] = []
@@ -59,6 +64,7 @@ struct FileContent {
     mutating func note(_ info: TenantInfo) {
         guard let slot = tenantIndex[info.id] else {
             tenantIndex[info.id] = TenantSlot(index: tenants.count, hasName: info.name != nil, hasDomain: info.domain != nil)
+            if info.name != nil && info.domain != nil { completeTenants.insert(info.id) }
             tenants.append(info)
             return
         }
@@ -66,7 +72,9 @@ struct FileContent {
         if tenants[index].name == nil { tenants[index].name = info.name }
         if tenants[index].domain == nil { tenants[index].domain = info.domain }
         if tenants[index].source == nil { tenants[index].source = info.source }
+        let complete = tenants[index].name != nil && tenants[index].domain != nil
         tenantIndex[info.id] = TenantSlot(index: index, hasName: tenants[index].name != nil, hasDomain: tenants[index].domain != nil)
+        if complete && !(slot.hasName && slot.hasDomain) { completeTenants.insert(info.id) }
     }
 
     /// The tenant id of a record, noting its identity unless its name and domain are known already
@@ -85,6 +93,11 @@ struct FileContent {
         // row before answers most rows without the lookup, a cache miss in a table of 50,000 tenants.
         // A tenant once fully known stays so.
         if tenant == lastKnownTenant { return true }
+        if name && domain {
+            guard completeTenants.contains(tenant) else { return false }
+            lastKnownTenant = tenant
+            return true
+        }
         guard let slot = tenantIndex[tenant], (!name || slot.hasName) && (!domain || slot.hasDomain) else { return false }
         lastKnownTenant = tenant
         return true
