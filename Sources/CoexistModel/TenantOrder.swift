@@ -18,6 +18,7 @@ public struct TenantOrder: Sendable {
         // cache, where a pass of its own paid a cache miss per record for the quantity (measured: most
         // of the per-tenant model's 1.5 s at 1M).
         let count = subscriptions.count
+        precondition(count < Int(UInt32.max), "more subscriptions than a position holds")
         var tallies = [ChannelTally](repeating: ChannelTally(), count: ChannelTally.slots)
         let unsorted = UnsafeMutableBufferPointer<Subscription>.allocate(capacity: count)
         defer { unsorted.deallocate() }
@@ -27,10 +28,9 @@ public struct TenantOrder: Sendable {
             let slot = ChannelTally.slot(record.channel)
             tallies[slot].subscriptions += 1
             if let seats = record.seatsInServiceIfAny { tallies[slot].seats += seats }
-            keys.append(SortKey(tenant: record.tenant.guid, id: record.id.guid, position: UInt32(truncatingIfNeeded: keys.count)))
+            keys.append(SortKey(tenant: record.tenant.guid, id: record.id.guid, position: UInt32(keys.count)))
             (unsorted.baseAddress! + keys.count - 1).initialize(to: record)
         }
-        precondition(count < Int(UInt32.max), "more subscriptions than a position holds")
         Self.sort(&keys)
         // The records moved (not copied: no reference count) into their sorted places.
         let records = [Subscription](unsafeUninitializedCapacity: count) { buffer, initialized in

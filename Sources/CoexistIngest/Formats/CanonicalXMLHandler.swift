@@ -39,8 +39,6 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
     private var tenant: (raw: RawRecord, id: TenantID?)?
     /// The open tenant's id when valid: what the fast path reads, without copying `tenant`'s record.
     @exclusivity(unchecked) private var tenantID: TenantID?
-    /// A tenant ``FileContent/knows(_:name:domain:)`` with name and domain: that stays true once it is.
-    @exclusivity(unchecked) private var knownTenant: TenantID?
     /// The open subscription read the reference way…
     @exclusivity(unchecked) private var subscription: RawRecord?
     /// …or on the fast path: its line and column, its attributes in `subscriptionAttributes`.
@@ -244,11 +242,8 @@ final class CanonicalXMLHandler: XMLByteEventHandler {
     /// Notes the tenant of a record the fast path decoded as ``FileContent/add(_:as:)`` notes the
     /// reference path's record of it (its id and the tenant's name), unless that could add nothing.
     private func noteTenant(_ id: TenantID, source: Provenance) {
-        if knownTenant == id { return }
-        if content.knows(id, name: true, domain: true) {
-            knownTenant = id
-            return
-        }
+        // The content remembers the last tenant it found fully known: rows of one tenant ask once.
+        if content.knows(id, name: true, domain: true) { return }
         guard let tenant else { return }
         var raw = RawRecord(source: source)
         raw[.tenantId] = id.description

@@ -63,8 +63,7 @@ struct FileContent {
     /// not one per record: a file of two million subscriptions names few tenants).
     mutating func note(_ info: TenantInfo) {
         guard let slot = tenantIndex[info.id] else {
-            tenantIndex[info.id] = TenantSlot(index: tenants.count, hasName: info.name != nil, hasDomain: info.domain != nil)
-            if info.name != nil && info.domain != nil { completeTenants.insert(info.id) }
+            keep(TenantSlot(index: tenants.count, hasName: info.name != nil, hasDomain: info.domain != nil), of: info.id)
             tenants.append(info)
             return
         }
@@ -72,16 +71,20 @@ struct FileContent {
         if tenants[index].name == nil { tenants[index].name = info.name }
         if tenants[index].domain == nil { tenants[index].domain = info.domain }
         if tenants[index].source == nil { tenants[index].source = info.source }
-        let complete = tenants[index].name != nil && tenants[index].domain != nil
-        tenantIndex[info.id] = TenantSlot(index: index, hasName: tenants[index].name != nil, hasDomain: tenants[index].domain != nil)
-        if complete && !(slot.hasName && slot.hasDomain) { completeTenants.insert(info.id) }
+        keep(TenantSlot(index: index, hasName: tenants[index].name != nil, hasDomain: tenants[index].domain != nil), of: info.id)
+    }
+
+    /// Keeps a tenant's slot, and notes it complete once it has a name and a domain.
+    private mutating func keep(_ slot: TenantSlot, of tenant: TenantID) {
+        tenantIndex[tenant] = slot
+        if slot.hasName && slot.hasDomain { completeTenants.insert(tenant) }
     }
 
     /// The tenant id of a record, noting its identity unless its name and domain are known already
     /// (decoding them again for each of its thousands of subscriptions would be wasted).
     private mutating func noteTenant(of raw: RawRecord) throws(DecodeFailure) -> TenantID {
         let id = try decoder.tenantID(raw)
-        if let slot = tenantIndex[id], slot.hasName, slot.hasDomain { return id }
+        if completeTenants.contains(id) { return id }
         note(try decoder.tenant(raw))
         return id
     }
