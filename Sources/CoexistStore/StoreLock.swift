@@ -17,20 +17,29 @@ public final class StoreLock {
     /// Takes the lock at once or throws ``StoreError/locked(store:holder:)``; never waits.
     public init(store: String) throws(StoreError) {
         path = store + ".lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Taken before `self` is whole: a refusal closes the descriptor here and nowhere else. (When an
+        // initializer throws after every property is set, `deinit` runs: it closed the number a second
+        // time, by then perhaps another thread's file, SQLite's in the parallel tests.)
+        descriptor = try StoreLock.take(path, store: store)
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Opens the lock file and locks it, or closes it and says why not.
+    private static func take(_ path: String, store: String) throws(StoreError) -> Int32 {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw .storage(store: store, operation: "create the lock file for", reason: "\(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let reason = errno
-            let holder = StoreLock.readPID(descriptor)
+            let holder = readPID(descriptor)
             close(descriptor)
             if reason == EWOULDBLOCK { throw .locked(store: store, holder: holder) }
             throw .storage(store: store, operation: "lock", reason: "\(path): \(String(cString: strerror(reason)))")
         }
-        let pid = Array("\(getpid())\n".utf8)
-        _ = ftruncate(descriptor, 0)
-        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        return descriptor
     }
 
     /// Releases the lock (also released when the process ends).

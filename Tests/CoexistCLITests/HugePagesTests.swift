@@ -68,7 +68,8 @@ struct HugePagesTests {
                 if writer < 0 { usleep(10_000) }
             }
             try #require(writer >= 0, "validate never opened its input")
-            close(writer)
+            // Held open until /proc is read: at the writer's close, validate reads the end and exits.
+            defer { close(writer) }
             let proc = "/proc/\(process.processIdentifier)"
             let name = try String(contentsOfFile: "\(proc)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let environ = try Data(contentsOf: URL(fileURLWithPath: "\(proc)/environ"))

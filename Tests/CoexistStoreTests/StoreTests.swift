@@ -86,7 +86,7 @@ struct StoreTests {
     func migrationFromEmptyFile() throws {
         let temporary = try TemporaryStore()
         defer { temporary.remove() }
-        FileManager.default.createFile(atPath: temporary.path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: temporary.path, contents: Data()))
         let store = try temporary.open()
         let tables = try store.read { try String.fetchAll($0.db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") }
         for table in ["acceptance", "baseline", "findingKey", "membership", "record", "run", "snapshot", "tenant"] {
@@ -117,5 +117,59 @@ struct StoreTests {
         let first = try temporary.open()
         #expect(throws: StoreError.locked(store: temporary.path, holder: getpid())) { _ = try temporary.open() }
         _ = first
+    }
+
+    /// A descriptor closed twice is, the second time, whatever another thread opened in between: in the
+    /// parallel tests, that was once SQLite's file in another test ("disk I/O error"). A thread opens and
+    /// checks descriptors while this one is refused the lock again and again.
+    @Test("a refused writer closes its lock file once: other threads' descriptors survive")
+    func refusedLockClosesOnce() throws {
+        let temporary = try TemporaryStore()
+        defer { temporary.remove() }
+        let holder = try StoreLock(store: temporary.path)
+        let watch = DescriptorWatch()
+        let thread = Thread { watch.run() }
+        thread.start()
+        for _ in 0..<3_000 {
+            #expect(throws: StoreError.locked(store: temporary.path, holder: getpid())) { _ = try StoreLock(store: temporary.path) }
+        }
+        let (checked, lost) = watch.stop()
+        #expect(checked > 0)
+        #expect(lost == 0, "\(lost) of \(checked) descriptors were closed under their owner")
+        holder.release()
+    }
+}
+
+/// Opens /dev/null, checks the descriptor is still open a moment later, closes it; counts the lost ones.
+private final class DescriptorWatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    private var checked = 0
+    private var lost = 0
+    private let done = DispatchSemaphore(value: 0)
+
+    func run() {
+        while !lock.withLock({ stopped }) {
+            let descriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            var open = true
+            for _ in 0..<64 where fcntl(descriptor, F_GETFD) == -1 {
+                open = false
+                break
+            }
+            if open { close(descriptor) }
+            lock.withLock {
+                checked += 1
+                if !open { lost += 1 }
+            }
+        }
+        done.signal()
+    }
+
+    /// Stops the thread and returns how many descriptors it checked and how many it found closed.
+    func stop() -> (checked: Int, lost: Int) {
+        lock.withLock { stopped = true }
+        done.wait()
+        return lock.withLock { (checked, lost) }
     }
 }
