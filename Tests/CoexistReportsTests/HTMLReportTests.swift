@@ -131,6 +131,29 @@ struct HTMLReportTests {
         #expect(listed.sorted(by: >) == Array(worst), "the most severe are listed first")
     }
 
+    @Test("the page lists the most severe findings first, as a stable sort by severity would, within any limit")
+    func mostSevereFindingsAsASortWouldRankThem() {
+        var generator = SystemRandomNumberGenerator()
+        let severities: [Severity] = [.info, .warning, .error]
+        for round in 0..<40 {
+            let count = round < 4 ? round : Int.random(in: 0..<300, using: &generator)
+            // Severities drawn unevenly, some rounds without one of them.
+            let pool = severities.flatMap { Array(repeating: $0, count: Int.random(in: 0...3, using: &generator)) }
+            let findings = (0..<count).map { index in
+                Finding(
+                    rule: "r\(index)", severity: pool.randomElement(using: &generator) ?? .info, tenant: nil, message: "finding \(index)")
+            }
+            let ranked = findings.enumerated().sorted { lhs, rhs in
+                lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
+            }
+            #expect(HTMLPage.mostSevereFirst(findings).map(\.rule) == ranked.map(\.element.rule))
+            for limit in [0, 1, count / 3, count - 1, count, count + 5] where limit >= 0 {
+                let expected = ranked.prefix(limit).sorted { $0.offset < $1.offset }.map(\.element.rule)
+                #expect(HTMLPage.mostSevere(findings, limit: limit).map(\.rule) == expected, "limit \(limit) of \(count)")
+            }
+        }
+    }
+
     @Test func unchangedSubscriptionsAreSummarizedInBigRuns() {
         let same = Scenario.subscription(1, quantity: 7)
         let result = ReconcileResult.reconcile(

@@ -45,8 +45,9 @@ extension HTMLPage {
     private func keyFigures(into html: inout ReportOutput) {
         let counts = result.diff.counts
         let figures: [(String, String, String)] = [
-            ("error", figure(result.count(.error)), "errors"), ("warning", figure(result.count(.warning)), "warnings"),
-            ("info", figure(result.count(.info)), "info"), ("", figure(tenants.count), "tenants"),
+            ("error", figure(findingsPerSeverity[.error, default: 0]), "errors"),
+            ("warning", figure(findingsPerSeverity[.warning, default: 0]), "warnings"),
+            ("info", figure(findingsPerSeverity[.info, default: 0]), "info"), ("", figure(tenants.count), "tenants"),
             ("wide", "\(figure(counts.baseline)) → \(figure(counts.current))", "subscriptions, baseline → current"),
             ("", figure(counts.added), "added"),
             ("", figure(counts.removed), "removed"), ("", figure(counts.changed), "changed"), ("", figure(counts.unchanged), "unchanged"),
@@ -93,9 +94,10 @@ extension HTMLPage {
     }
 
     private func charts(into html: inout ReportOutput) {
-        let byRule = Dictionary(grouping: result.run.findings, by: \.rule).mapValues(\.count)
         let ruleBars = result.run.evaluations.compactMap { evaluation in
-            byRule[evaluation.id].map { SVGChart.Bar(label: evaluation.id, values: [Decimal($0)], classes: ["bar-\(evaluation.severity)"]) }
+            findingsPerRule[evaluation.id].map {
+                SVGChart.Bar(label: evaluation.id, values: [Decimal($0)], classes: ["bar-\(evaluation.severity)"])
+            }
         }
         let channels = result.model.channels
         let subscriptionBars = channels.map { count in
@@ -124,7 +126,6 @@ extension HTMLPage {
     }
 
     private func counts(into html: inout ReportOutput) {
-        let byRule = Dictionary(grouping: result.run.findings, by: \.rule).mapValues(\.count)
         html += "<section id=\"counts\"><div class=\"grid\"><div><h2>Rules</h2>\n"
         html +=
             "<table class=\"sortable\"><thead><tr><th>Rule</th><th>Severity</th><th>Evaluated</th><th class=\"num\">Findings</th></tr>"
@@ -133,7 +134,7 @@ extension HTMLPage {
             let evaluated = evaluation.evaluated ? "yes" : "<b>no</b>: \(escape(evaluation.reason ?? ""))"
             html +=
                 "<tr><td><code>\(evaluation.id)</code></td><td><span class=\"sev \(evaluation.severity)\">\(evaluation.severity)</span></td>"
-                + "<td>\(evaluated)</td><td class=\"num\">\(figure(byRule[evaluation.id] ?? 0))</td></tr>\n"
+                + "<td>\(evaluated)</td><td class=\"num\">\(figure(findingsPerRule[evaluation.id] ?? 0))</td></tr>\n"
         }
         html += "</tbody></table></div>\n<div><h2>Channels</h2>\n"
         html +=
@@ -148,7 +149,7 @@ extension HTMLPage {
         html += "<h2>Severities</h2><table><thead><tr><th>Severity</th><th class=\"num\">Findings</th></tr></thead><tbody>\n"
         for severity in Severity.allCases.reversed() {
             html +=
-                "<tr><td><span class=\"sev \(severity)\">\(severity)</span></td><td class=\"num\">\(figure(result.count(severity)))</td></tr>\n"
+                "<tr><td><span class=\"sev \(severity)\">\(severity)</span></td><td class=\"num\">\(figure(findingsPerSeverity[severity, default: 0]))</td></tr>\n"
         }
         html += "</tbody></table></div></div></section>\n"
     }

@@ -112,6 +112,9 @@ struct HTMLPage {
     /// The findings the page lists, per tenant (nil: not tied to a tenant), in report order.
     let findings: [TenantID?: [Finding]]
     let findingsListed: Int
+    /// How many findings each rule and each severity has (counted in one pass, without copying findings).
+    let findingsPerRule: [String: Int]
+    let findingsPerSeverity: [Severity: Int]
     /// The store's note of each finding (nightly form): new since the last run, accepted.
     let notes: [Finding: NightlyNotes.FindingNote]
     /// The findings about each subscription, and about each relationship (tenant, partner).
@@ -138,20 +141,19 @@ struct HTMLPage {
             .sorted { lhs, rhs in lhs.name != rhs.name ? lhs.name < rhs.name : lhs.id < rhs.id }.map(\.id)
         key = Dictionary(uniqueKeysWithValues: tenants.enumerated().map { ($1, "t\($0 + 1)") })
 
-        let listed =
-            result.run.findings.count <= limits.findingRows
-            ? result.run.findings
-            : Array(
-                result.run.findings.enumerated().sorted { lhs, rhs in
-                    lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
-                }.prefix(limits.findingRows).sorted { $0.offset < $1.offset }.map(\.element))
+        let listed = HTMLPage.mostSevere(result.run.findings, limit: limits.findingRows)
         // Within a tenant, the most severe first (then report order): what a reviewer reads first.
-        findings = Dictionary(grouping: listed, by: \.tenant).mapValues { found in
-            found.enumerated().sorted { lhs, rhs in
-                lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
-            }.map(\.element)
-        }
+        findings = Dictionary(grouping: listed, by: \.tenant).mapValues(HTMLPage.mostSevereFirst)
         findingsListed = listed.count
+        var perRule: [String: Int] = [:]
+        var perSeverity: [Severity: Int] = [:]
+        let all = result.run.findings
+        for index in all.indices {
+            perRule[all[index].rule, default: 0] += 1
+            perSeverity[all[index].severity, default: 0] += 1
+        }
+        findingsPerRule = perRule
+        findingsPerSeverity = perSeverity
         notes = Dictionary(
             result.run.findings.indices.compactMap { index in result.nightlyNote(at: index).map { (result.run.findings[index], $0) } },
             uniquingKeysWith: { first, _ in first })
@@ -175,6 +177,32 @@ struct HTMLPage {
         changed = Set(result.diff.changes.map(\.subscription))
         listsUnchanged = result.diff.counts.unchanged <= limits.unchangedRows
         notEvaluatedTenants = Set(result.run.evaluations.flatMap(\.notEvaluatedTenants.keys))
+    }
+
+    /// The first `limit` findings when ranked by severity (most severe first, then report order), kept
+    /// in report order. Counted per severity rather than sorted: a sort moves every finding (a dozen
+    /// references each) some twenty times at 1M subscriptions.
+    static func mostSevere(_ findings: [Finding], limit: Int) -> [Finding] {
+        guard findings.count > limit else { return findings }
+        var room = [Severity: Int]()
+        var left = limit
+        for severity in Severity.allCases.sorted(by: >) {
+            let count = findings.reduce(0) { count, finding in finding.severity == severity ? count + 1 : count }
+            room[severity] = min(count, left)
+            left -= room[severity] ?? 0
+        }
+        var listed: [Finding] = []
+        listed.reserveCapacity(limit)
+        for finding in findings where room[finding.severity, default: 0] > 0 {
+            room[finding.severity, default: 0] -= 1
+            listed.append(finding)
+        }
+        return listed
+    }
+
+    /// The findings, most severe first, each severity's in report order.
+    static func mostSevereFirst(_ findings: [Finding]) -> [Finding] {
+        Severity.allCases.sorted(by: >).flatMap { severity in findings.filter { $0.severity == severity } }
     }
 
     /// A name folded for ordering people expect: `Ærø` near `A`, `zürich` with `Zurich`.
