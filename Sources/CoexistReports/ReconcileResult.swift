@@ -37,6 +37,9 @@ public struct ReconcileResult: Sendable {
     public internal(set) var status: ReportStatus
     /// The store's notes, in a nightly run.
     public internal(set) var nightly: NightlyNotes?
+    /// Counted once: every report asks, some several times, and a pass over the findings by element
+    /// (`reduce`, `filter`) copies each one, a dozen references, where an index reads its severity in place.
+    private let findingsPerSeverity: [Severity: Int]
 
     public init(
         toolVersion: String, generatedAt: String, baselineAsOf: ISODate, currentAsOf: ISODate,
@@ -58,6 +61,9 @@ public struct ReconcileResult: Sendable {
         self.model = model
         self.costs = costs
         self.failOn = failOn
+        var perSeverity: [Severity: Int] = [:]
+        for index in run.findings.indices { perSeverity[run.findings[index].severity, default: 0] += 1 }
+        findingsPerSeverity = perSeverity
         if nothingAudited {
             status = .nothingAudited
         } else if run.findings.contains(where: { $0.severity >= failOn }) {
@@ -70,10 +76,7 @@ public struct ReconcileResult: Sendable {
     }
 
     /// Finding counts by severity.
-    public func count(_ severity: Severity) -> Int {
-        // Counted in place: a filter would copy every matching finding into a new array first.
-        run.findings.reduce(0) { count, finding in finding.severity == severity ? count + 1 : count }
-    }
+    public func count(_ severity: Severity) -> Int { findingsPerSeverity[severity, default: 0] }
 
     /// Every tenant the run saw, sorted by id.
     public var tenantIDs: [TenantID] { Set(tenants.keys).union(model.subscriptionsByTenant.keys).sorted() }

@@ -32,19 +32,24 @@ enum TerminalSummary {
             }
         }
         // Accepted findings (nightly form) no longer fail the run: counted, not listed. New ones first.
-        let noted = result.run.findings.indices.map { (finding: result.run.findings[$0], note: result.nightlyNote(at: $0)) }
-        let accepted = noted.filter { $0.note?.accepted != nil }.count
+        // By index: a pass by element would copy every finding (tens of thousands on a big run) to print 12.
+        let findings = result.run.findings
+        let accepted = findings.indices.filter { result.nightlyNote(at: $0)?.accepted != nil }.count
         if accepted > 0 {
             Terminal.out("  accepted   \(accepted) finding(s) accepted by finance: listed in the reports, not failing the run")
         }
-        let serious = noted.filter { $0.finding.severity >= .warning && $0.note?.accepted == nil }.sorted { lhs, rhs in
-            let (leftNew, rightNew) = (lhs.note?.newSinceLastRun == true, rhs.note?.newSinceLastRun == true)
-            return leftNew != rightNew ? leftNew : lhs.finding.severity > rhs.finding.severity
-        }
+        let serious = findings.indices.filter { findings[$0].severity >= .warning && result.nightlyNote(at: $0)?.accepted == nil }
+            .sorted { lhs, rhs in
+                let (leftNew, rightNew) = (
+                    result.nightlyNote(at: lhs)?.newSinceLastRun == true, result.nightlyNote(at: rhs)?.newSinceLastRun == true
+                )
+                return leftNew != rightNew ? leftNew : findings[lhs].severity > findings[rhs].severity
+            }
         if !serious.isEmpty {
             Terminal.out("")
-            for (finding, note) in serious.prefix(12) {
-                let new = note?.newSinceLastRun == true ? " (new)" : ""
+            for index in serious.prefix(12) {
+                let finding = findings[index]
+                let new = result.nightlyNote(at: index)?.newSinceLastRun == true ? " (new)" : ""
                 Terminal.out("  \(finding.severity == .error ? "✗" : "!") \(finding.rule)\(new): \(finding.message)")
             }
             if serious.count > 12 { Terminal.out("  … \(serious.count - 12) more in findings.csv") }

@@ -45,9 +45,9 @@ extension HTMLPage {
     private func keyFigures(into html: inout ReportOutput) {
         let counts = result.diff.counts
         let figures: [(String, String, String)] = [
-            ("error", figure(findingsPerSeverity[.error, default: 0]), "errors"),
-            ("warning", figure(findingsPerSeverity[.warning, default: 0]), "warnings"),
-            ("info", figure(findingsPerSeverity[.info, default: 0]), "info"), ("", figure(tenants.count), "tenants"),
+            ("error", figure(result.count(.error)), "errors"),
+            ("warning", figure(result.count(.warning)), "warnings"),
+            ("info", figure(result.count(.info)), "info"), ("", figure(tenants.count), "tenants"),
             ("wide", "\(figure(counts.baseline)) → \(figure(counts.current))", "subscriptions, baseline → current"),
             ("", figure(counts.added), "added"),
             ("", figure(counts.removed), "removed"), ("", figure(counts.changed), "changed"), ("", figure(counts.unchanged), "unchanged"),
@@ -149,7 +149,7 @@ extension HTMLPage {
         html += "<h2>Severities</h2><table><thead><tr><th>Severity</th><th class=\"num\">Findings</th></tr></thead><tbody>\n"
         for severity in Severity.allCases.reversed() {
             html +=
-                "<tr><td><span class=\"sev \(severity)\">\(severity)</span></td><td class=\"num\">\(figure(findingsPerSeverity[severity, default: 0]))</td></tr>\n"
+                "<tr><td><span class=\"sev \(severity)\">\(severity)</span></td><td class=\"num\">\(figure(result.count(severity)))</td></tr>\n"
         }
         html += "</tbody></table></div></div></section>\n"
     }

@@ -112,9 +112,8 @@ struct HTMLPage {
     /// The findings the page lists, per tenant (nil: not tied to a tenant), in report order.
     let findings: [TenantID?: [Finding]]
     let findingsListed: Int
-    /// How many findings each rule and each severity has (counted in one pass, without copying findings).
+    /// How many findings each rule has (counted in place, without copying findings).
     let findingsPerRule: [String: Int]
-    let findingsPerSeverity: [Severity: Int]
     /// The store's note of each finding (nightly form): new since the last run, accepted.
     let notes: [Finding: NightlyNotes.FindingNote]
     /// The findings about each subscription, and about each relationship (tenant, partner).
@@ -146,14 +145,9 @@ struct HTMLPage {
         findings = Dictionary(grouping: listed, by: \.tenant).mapValues(HTMLPage.mostSevereFirst)
         findingsListed = listed.count
         var perRule: [String: Int] = [:]
-        var perSeverity: [Severity: Int] = [:]
         let all = result.run.findings
-        for index in all.indices {
-            perRule[all[index].rule, default: 0] += 1
-            perSeverity[all[index].severity, default: 0] += 1
-        }
+        for index in all.indices { perRule[all[index].rule, default: 0] += 1 }
         findingsPerRule = perRule
-        findingsPerSeverity = perSeverity
         notes = Dictionary(
             result.run.findings.indices.compactMap { index in result.nightlyNote(at: index).map { (result.run.findings[index], $0) } },
             uniquingKeysWith: { first, _ in first })
