@@ -49,23 +49,23 @@ public struct CspWithoutRelationshipRule: Rule {
         // Read in place in tenant order, the inline channel and status first: copying each of a million
         // records to look at them cost a reference count on a record scattered over the heap.
         let records = context.currentOrder.records
+        let sortedPartners = partners.sorted()
         var findings: [Finding] = []
         for position in records.indices where records[position].channel == .csp && records[position].status?.isInService == true {
             if !partners.isEmpty && !records[position].isResold(byAnyOf: partners) { continue }
             let tenant = records[position].tenant
+            let reseller = records[position].effectiveReseller(exportingPartners: partners)
             let related: Bool
-            let resellers: [PartnerID]
-            if let reseller = records[position].effectiveReseller(exportingPartners: partners) {
-                resellers = [reseller]
+            if let reseller {
                 related = active.contains(RelationshipKey(tenant: tenant, partner: reseller, type: .reseller))
+            } else if sortedPartners.isEmpty {
+                related = activeTenants.contains(tenant)
             } else {
-                resellers = partners.sorted()
-                related =
-                    resellers.isEmpty
-                    ? activeTenants.contains(tenant)
-                    : resellers.contains { active.contains(RelationshipKey(tenant: tenant, partner: $0, type: .reseller)) }
+                related = sortedPartners.contains { active.contains(RelationshipKey(tenant: tenant, partner: $0, type: .reseller)) }
             }
             guard !related else { continue }
+            // Only for a finding: a list per record checked was an allocation per active CSP subscription.
+            let resellers = reseller.map { [$0] } ?? sortedPartners
             let record = records[position]
             let who = resellers.isEmpty ? "any reseller" : "reseller " + resellers.map(\.description).joined(separator: "/")
             findings.append(
