@@ -22,8 +22,10 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // A cache-line prefetch hint, for the model's passes over records scattered over the heap.
+        .target(name: "CPrefetch"),
         // Value types of the coexistence model: ids, enums, subscriptions, snapshots. No I/O.
-        .target(name: "CoexistModel"),
+        .target(name: "CoexistModel", dependencies: ["CPrefetch"]),
         // Reading export sets: CSV and XML readers, format detection, canonical mapping to the model.
         .target(
             name: "CoexistIngest",

@@ -140,7 +140,15 @@ public struct SubscriptionJoin: Sendable {
         var unmatchedBefore: [Int] = []
         var unmatchedAfter: [Int] = []
         var next = afterRange.lowerBound
+        let distance = Subscription.prefetchDistance
         for position in beforeRange {
+            // Both sides' values a few records ahead: the comparison reads most of them.
+            if position + distance < beforeRange.upperBound {
+                Subscription.prefetch(before[position + distance].valuesAddress, through: Subscription.valuesEnd)
+            }
+            if next + distance < afterRange.upperBound {
+                Subscription.prefetch(after[next + distance].valuesAddress, through: Subscription.valuesEnd)
+            }
             let key = (before[position].tenant, before[position].id)
             while next < afterRange.upperBound && (after[next].tenant, after[next].id) < key {
                 unmatchedAfter.append(next)

@@ -24,7 +24,13 @@ public struct TenantOrder: Sendable {
         defer { unsorted.deallocate() }
         var keys: [SortKey] = []
         keys.reserveCapacity(count)
-        for record in subscriptions.values {
+        let values = subscriptions.values
+        var ahead = values.index(values.startIndex, offsetBy: Subscription.prefetchDistance, limitedBy: values.endIndex) ?? values.endIndex
+        for record in values {
+            if ahead != values.endIndex {
+                Subscription.prefetch(values[ahead].valuesAddress, through: Subscription.quantityEnd)
+                values.formIndex(after: &ahead)
+            }
             let slot = ChannelTally.slot(record.channel)
             tallies[slot].subscriptions += 1
             if let seats = record.seatsInServiceIfAny { tallies[slot].seats += seats }
