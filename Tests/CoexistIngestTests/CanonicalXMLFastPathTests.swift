@@ -194,6 +194,39 @@ struct CanonicalXMLFastPathTests {
         }
     }
 
+    @Test("an attribute position's column is known again by the name's pointer and bytes, never the pointer alone")
+    func attributeColumnsCheckTheNameBytes() {
+        var columns = AttributeColumns()
+        var decoded: [String] = []
+        let decode = { (text: String) -> Int in
+            decoded.append(text)
+            return text == "quantity" ? 7 : -1
+        }
+        var name = Array("quantity".utf8) + [0]
+        name.withUnsafeMutableBufferPointer { buffer in
+            let pointer = UnsafePointer(buffer.baseAddress!)
+            #expect(columns.column(at: 3, named: pointer) == nil)
+            #expect(columns.note(3, pointer, decode: decode) == 7)
+            #expect(columns.column(at: 3, named: pointer) == 7)
+            #expect(columns.column(at: 2, named: pointer) == nil, "another position")
+            // The same address holding a shorter name, then a longer one: neither is taken for the old one.
+            buffer[1] = 0
+            #expect(columns.column(at: 3, named: pointer) == nil)
+            #expect(columns.note(3, pointer, decode: decode) == -1)
+            buffer[1] = UInt8(ascii: "u")
+            #expect(columns.column(at: 3, named: pointer) == nil)
+            #expect(columns.note(3, pointer, decode: decode) == 7)
+            #expect(columns.column(at: 3, named: pointer) == 7)
+        }
+        var other = Array("quantity".utf8) + [0]
+        other.withUnsafeBufferPointer { buffer in
+            #expect(columns.column(at: 3, named: buffer.baseAddress!) == nil, "the same name at another address is looked up")
+            #expect(columns.note(99, buffer.baseAddress!, decode: decode) == 7)
+            #expect(columns.column(at: 99, named: buffer.baseAddress!) == nil, "positions past 64 are not noted")
+        }
+        #expect(decoded == ["quantity", "q"], "the memo decodes each spelling once")
+    }
+
     @Test(arguments: [1, 2, 7, 61])
     func smallChunksGiveTheSameContent(chunkSize: Int) throws {
         var maker = DocumentMaker(random: SeededGenerator(state: 5), mutated: 0.3)

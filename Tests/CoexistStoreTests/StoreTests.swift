@@ -121,7 +121,9 @@ struct StoreTests {
 
     /// A descriptor closed twice is, the second time, whatever another thread opened in between: in the
     /// parallel tests, that was once SQLite's file in another test ("disk I/O error"). A thread opens and
-    /// checks descriptors while this one is refused the lock again and again.
+    /// checks descriptors while this one is refused the lock again and again. It catches the double close
+    /// by chance, the other thread opening in the window between the two closes: measured, 3 to 10 of
+    /// some 9,000 descriptors lost on every run before the fix.
     @Test("a refused writer closes its lock file once: other threads' descriptors survive")
     func refusedLockClosesOnce() throws {
         let temporary = try TemporaryStore()

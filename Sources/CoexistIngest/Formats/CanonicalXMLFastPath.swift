@@ -79,8 +79,8 @@ struct CanonicalXMLFastPath {
     private static let licenseColumns: Set<CanonicalColumn> = [.skuId, .productName, .totalLicenses, .assignedLicenses]
 
     /// Attribute name → raw value of its column, or -1 when this path does not read it; by element.
-    private var subscriptionNames = FieldMemo<Int>(limit: 256)
-    private var licenseNames = FieldMemo<Int>(limit: 256)
+    private var subscriptionNames = AttributeColumns()
+    private var licenseNames = AttributeColumns()
 
     /// The memos of every column's values.
     private var values = CanonicalValueMemos()
@@ -108,7 +108,7 @@ struct CanonicalXMLFastPath {
     /// Then ``CanonicalXMLHandler``'s reference path would set each column from one attribute and note
     /// nothing, which is what ``XMLRecordAttributes/rawRecord(source:column:)`` rebuilds.
     private static func save(
-        _ tag: XMLStartTag, into record: inout XMLRecordAttributes, names: inout FieldMemo<Int>,
+        _ tag: XMLStartTag, into record: inout XMLRecordAttributes, names: inout AttributeColumns,
         renames: [String: CanonicalColumn], reads: (CanonicalColumn) -> Bool
     ) -> Bool {
         record.reset()
@@ -116,11 +116,12 @@ struct CanonicalXMLFastPath {
             guard let name = tag.localName(at: index), !tag.isNamespaced(at: index), let raw = tag.rawValue(at: index) else {
                 return false
             }
-            let bytes = UnsafeBufferPointer(start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)))
-            let known = names.value(of: bytes) { text in
-                guard let column = renames[text] ?? CanonicalColumn(header: text), reads(column) else { return -1 }
-                return column.rawValue
-            }
+            let known =
+                names.column(at: index, named: name)
+                ?? names.note(index, name) { text in
+                    guard let column = renames[text] ?? CanonicalColumn(header: text), reads(column) else { return -1 }
+                    return column.rawValue
+                }
             guard known >= 0, let column = CanonicalColumn(rawValue: known), record.add(column, raw: raw) else { return false }
         }
         return true
@@ -278,5 +279,43 @@ extension FieldMemo {
         _ bytes: UnsafeBufferPointer<UInt8>, trimmed: Bool = true, _ decode: (String) -> FastField<Wrapped>
     ) -> FastField<Wrapped> where Value == FastField<Wrapped> {
         value(of: bytes) { text in decode(trimmed ? text.trimmingWhitespace() : text) }
+    }
+}
+
+/// The column of each attribute position of an element, as the element's last tag named them.
+///
+/// An export's tags repeat the same attributes in the same order, and libxml2 hands each name over as
+/// a pointer into its dictionary of names: a position whose pointer and bytes are the ones noted last
+/// time has the same column, found without measuring, hashing and looking the name up (measured: the
+/// look-up ≈ 4% of reading a canonical XML export). Any other name is looked up in the memo and noted.
+struct AttributeColumns {
+    private struct Slot {
+        var pointer: UnsafePointer<UInt8>
+        /// The name's bytes and its terminating NUL, compared on every hit: the pointer alone would
+        /// trust libxml2 never to reuse an address for another name.
+        var name: [UInt8]
+        var column: Int
+    }
+
+    private var slots: [Slot?] = []
+    private var memo = FieldMemo<Int>(limit: 256)
+
+    /// The column noted for position `index` when `name` is the name noted there; nil otherwise.
+    func column(at index: Int, named name: UnsafePointer<UInt8>) -> Int? {
+        guard index < slots.count, let slot = slots[index], slot.pointer == name else { return nil }
+        // Byte by byte, up to the first difference: never past the end of a shorter name (its NUL differs).
+        for offset in slot.name.indices where name[offset] != slot.name[offset] { return nil }
+        return slot.column
+    }
+
+    /// The column of `name` (NUL-terminated) from the memo, decoding it with `decode` the first time,
+    /// noted for position `index`; at most 64 positions are noted.
+    mutating func note(_ index: Int, _ name: UnsafePointer<UInt8>, decode: (String) -> Int) -> Int {
+        let count = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
+        let column = memo.value(of: UnsafeBufferPointer(start: name, count: count), decode: decode)
+        guard index < 64 else { return column }
+        if slots.count <= index { slots.append(contentsOf: repeatElement(nil, count: index + 1 - slots.count)) }
+        slots[index] = Slot(pointer: name, name: Array(UnsafeBufferPointer(start: name, count: count + 1)), column: column)
+        return column
     }
 }

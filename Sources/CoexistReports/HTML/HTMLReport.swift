@@ -178,25 +178,29 @@ struct HTMLPage {
     /// references each) some twenty times at 1M subscriptions.
     static func mostSevere(_ findings: [Finding], limit: Int) -> [Finding] {
         guard findings.count > limit else { return findings }
+        // By index: a pass by element copies every finding.
+        var perSeverity = [Severity: Int]()
+        for index in findings.indices { perSeverity[findings[index].severity, default: 0] += 1 }
         var room = [Severity: Int]()
         var left = limit
         for severity in Severity.allCases.sorted(by: >) {
-            let count = findings.reduce(0) { count, finding in finding.severity == severity ? count + 1 : count }
-            room[severity] = min(count, left)
+            room[severity] = min(perSeverity[severity, default: 0], max(left, 0))
             left -= room[severity] ?? 0
         }
         var listed: [Finding] = []
-        listed.reserveCapacity(limit)
-        for finding in findings where room[finding.severity, default: 0] > 0 {
-            room[finding.severity, default: 0] -= 1
-            listed.append(finding)
+        listed.reserveCapacity(max(limit, 0))
+        for index in findings.indices where room[findings[index].severity, default: 0] > 0 {
+            room[findings[index].severity, default: 0] -= 1
+            listed.append(findings[index])
         }
         return listed
     }
 
     /// The findings, most severe first, each severity's in report order.
     static func mostSevereFirst(_ findings: [Finding]) -> [Finding] {
-        Severity.allCases.sorted(by: >).flatMap { severity in findings.filter { $0.severity == severity } }
+        Severity.allCases.sorted(by: >).flatMap { severity in
+            findings.indices.filter { findings[$0].severity == severity }.map { findings[$0] }
+        }
     }
 
     /// A name folded for ordering people expect: `Ærø` near `A`, `zürich` with `Zurich`.
