@@ -51,13 +51,16 @@ public struct CspWithoutRelationshipRule: Rule {
         let records = context.currentOrder.records
         let sortedPartners = partners.sorted()
         var findings: [Finding] = []
+        func isActiveCSP(_ position: Int) -> Bool {
+            records[position].channel == .csp && records[position].status?.isInService == true
+        }
         for position in records.indices {
             // The reseller is read from the values: asked for a few records ahead, for the records that will need it.
             let ahead = position + Subscription.prefetchDistance
-            if ahead < records.count && records[ahead].channel == .csp && records[ahead].status?.isInService == true {
+            if ahead < records.count && isActiveCSP(ahead) {
                 Subscription.prefetch(records[ahead].valuesAddress, from: Subscription.resellerStart, through: Subscription.resellerEnd)
             }
-            guard records[position].channel == .csp && records[position].status?.isInService == true else { continue }
+            guard isActiveCSP(position) else { continue }
             if !partners.isEmpty && !records[position].isResold(byAnyOf: partners) { continue }
             let tenant = records[position].tenant
             let reseller = records[position].effectiveReseller(exportingPartners: partners)
