@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
-        // The only C surface: libxml2 through pkg-config, imported by CoexistIngest alone.
+        // The only C library: libxml2 through pkg-config, imported by CoexistIngest alone.
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
