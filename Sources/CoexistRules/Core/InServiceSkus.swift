@@ -48,10 +48,9 @@ struct InServiceSkus {
         var start = 0
         while start < records.count {
             let tenant = records[start].tenant
-            var end = start + 1
-            while end < records.count && records[end].tenant == tenant { end += 1 }
-            let range = start..<end
-            start = end
+            // Non-nil: the order has a run for the tenant of each of its records.
+            let range = order.ranges[tenant]!
+            start = range.upperBound
             tenantGroups.removeAll(keepingCapacity: true)
             // A few dozen SKUs per tenant: a list searched linearly, with a dictionary beside it for a
             // tenant of thousands (so one huge tenant stays linear in its size).
