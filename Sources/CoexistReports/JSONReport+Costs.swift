@@ -26,32 +26,43 @@ extension JSONReport {
         ])
     }
 
-    static func cost(_ cost: ChangeCost?) -> JSONValue {
-        guard let cost else { return .null }
-        return .object([
-            ("unpriced", .text(cost.unpriced)),
-            (
-                "lines",
-                .array(
-                    cost.lines.map { line in
-                        let minor = line.currency.minorUnits
-                        let side = line.after ?? line.before
-                        return .object([
-                            ("currency", .string(line.currency.code)),
-                            ("billingCycle", .text(side?.billingCycle.canonicalName)),
-                            ("priceSource", .text(side?.source.rawValue)),
-                            ("unitPriceBefore", line.before.map { .number($0.unitPrice.price(minor)) } ?? .null),
-                            ("unitPriceAfter", line.after.map { .number($0.unitPrice.price(minor)) } ?? .null),
-                            ("seatsBefore", amount(line.before?.seats ?? 0)), ("seatsAfter", amount(line.after?.seats ?? 0)),
-                            ("monthlyBefore", .number((line.before?.monthly ?? 0).fixed(minor))),
-                            ("monthlyAfter", .number((line.after?.monthly ?? 0).fixed(minor))),
-                            ("monthlyEffect", .number(line.monthlyEffect.fixed(minor))),
-                            ("oneTimeEffect", .number(line.oneTimeEffect.fixed(minor))),
-                        ])
-                    })
-            ),
-        ])
+    /// A change's cost at depth `indent`, or null (written member by member: see ``writeChange``).
+    static func writeCost(_ cost: ChangeCost?, indent: Int, into out: inout ReportOutput) {
+        guard let cost else { return out.append(staticString: "null") }
+        var object = JSONObjectWriter(indent: indent)
+        object.member("unpriced", into: &out)
+        out.appendJSONText(cost.unpriced)
+        object.member("lines", into: &out)
+        let lines = cost.lines
+        JSONValue.writeArray(lines.count, indent: indent + 1, into: &out) { index, out in
+            let line = lines[index]
+            let minor = line.currency.minorUnits
+            let side = line.after ?? line.before
+            var members = JSONObjectWriter(indent: indent + 2)
+            members.member("currency", into: &out)
+            out.appendJSONString(line.currency.code)
+            members.member("billingCycle", into: &out)
+            out.appendJSONText(side?.billingCycle.canonicalName)
+            members.member("priceSource", into: &out)
+            out.appendJSONText(side?.source.rawValue)
+            members.member("unitPriceBefore", into: &out)
+            out.append(line.before.map { $0.unitPrice.price(minor) } ?? "null")
+            members.member("unitPriceAfter", into: &out)
+            out.append(line.after.map { $0.unitPrice.price(minor) } ?? "null")
+            members.member("seatsBefore", into: &out)
+            out.append((line.before?.seats ?? 0).plainText)
+            members.member("seatsAfter", into: &out)
+            out.append((line.after?.seats ?? 0).plainText)
+            members.member("monthlyBefore", into: &out)
+            out.append((line.before?.monthly ?? 0).fixed(minor))
+            members.member("monthlyAfter", into: &out)
+            out.append((line.after?.monthly ?? 0).fixed(minor))
+            members.member("monthlyEffect", into: &out)
+            out.append(line.monthlyEffect.fixed(minor))
+            members.member("oneTimeEffect", into: &out)
+            out.append(line.oneTimeEffect.fixed(minor))
+            members.end(into: &out)
+        }
+        object.end(into: &out)
     }
-
-    private static func amount(_ value: Decimal?) -> JSONValue { value.map { .number($0.plainText) } ?? .null }
 }

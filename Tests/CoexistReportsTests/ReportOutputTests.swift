@@ -1,3 +1,6 @@
+import CoexistDiff
+import CoexistModel
+import CoexistRules
 import Foundation
 import Testing
 
@@ -79,14 +82,14 @@ struct ReportOutputTests {
         nightly.annotate(NightlyNotes(store: "s", run: 2, previousRun: 1, inputsUnchangedSinceRun: nil, baselines: [], findings: notes))
         for result in [sampleResult(), nightly] {
             let findings = result.run.findings.indices.map { index -> JSONValue in
-                guard let note = result.nightlyNote(at: index), case .object(let keys) = JSONReport.finding(result.run.findings[index])
-                else { return JSONReport.finding(result.run.findings[index]) }
+                guard let note = result.nightlyNote(at: index), case .object(let keys) = Self.finding(result.run.findings[index])
+                else { return Self.finding(result.run.findings[index]) }
                 return .object(keys + JSONReport.nightlyKeys(note))
             }
             var members = JSONReport.head(result)
             members.append(("findings", .array(findings)))
             members.append(
-                ("changes", .array(result.diff.changes.map { JSONReport.change($0, cost: result.costs.cost(of: $0.subscription)) })))
+                ("changes", .array(result.diff.changes.map { Self.change($0, cost: result.costs.cost(of: $0.subscription)) })))
             members.append(("generatedAt", .string(result.generatedAt)))
             members.append(("failOn", .string(result.failOn.rawValue)))
             members.append(("exportingPartners", .array(result.exportingPartners.sorted().map { .string($0.description) })))
@@ -94,6 +97,67 @@ struct ReportOutputTests {
             #expect(JSONReport.render(result) == JSONValue.object(members).serialized())
         }
         #expect(JSONReport.render(nightly).contains("\"newSinceLastRun\": true"))
+    }
+
+    // The members of a finding, a change and its cost as SPEC §5 and the report's extra keys order
+    // them, made as one value each: what the streamed writers must lay out byte for byte.
+    static func finding(_ finding: Finding) -> JSONValue {
+        .object([
+            ("rule", .string(finding.rule)), ("severity", .string(finding.severity.rawValue)),
+            ("tenantId", .text(finding.tenant?.description)), ("subscriptionId", .text(finding.subscription?.description)),
+            ("message", .string(finding.message)), ("before", .text(finding.before)), ("after", .text(finding.after)),
+            ("source", source(finding.source)), ("baselineSource", source(finding.baselineSource)),
+            ("skuId", .text(finding.sku?.description)), ("partnerId", .text(finding.partner?.description)),
+        ])
+    }
+
+    static func change(_ change: SubscriptionChange, cost: ChangeCost?) -> JSONValue {
+        .object([
+            ("tenantId", .string(change.tenant.description)), ("subscriptionId", .string(change.subscription.description)),
+            ("kind", .string(change.kind.rawValue)),
+            (
+                "fields",
+                .array(
+                    change.fields.map { field in
+                        .object([("field", .string(field.field.name)), ("before", .text(field.before)), ("after", .text(field.after))])
+                    })
+            ),
+            ("source", source(change.source)), ("baselineSource", source(change.baselineSource)),
+            ("cost", self.cost(cost)),
+        ])
+    }
+
+    static func cost(_ cost: ChangeCost?) -> JSONValue {
+        guard let cost else { return .null }
+        return .object([
+            ("unpriced", .text(cost.unpriced)),
+            (
+                "lines",
+                .array(
+                    cost.lines.map { line in
+                        let minor = line.currency.minorUnits
+                        let side = line.after ?? line.before
+                        return .object([
+                            ("currency", .string(line.currency.code)),
+                            ("billingCycle", .text(side?.billingCycle.canonicalName)),
+                            ("priceSource", .text(side?.source.rawValue)),
+                            ("unitPriceBefore", line.before.map { .number($0.unitPrice.price(minor)) } ?? .null),
+                            ("unitPriceAfter", line.after.map { .number($0.unitPrice.price(minor)) } ?? .null),
+                            ("seatsBefore", .number((line.before?.seats ?? 0).plainText)),
+                            ("seatsAfter", .number((line.after?.seats ?? 0).plainText)),
+                            ("monthlyBefore", .number((line.before?.monthly ?? 0).fixed(minor))),
+                            ("monthlyAfter", .number((line.after?.monthly ?? 0).fixed(minor))),
+                            ("monthlyEffect", .number(line.monthlyEffect.fixed(minor))),
+                            ("oneTimeEffect", .number(line.oneTimeEffect.fixed(minor))),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    static func source(_ provenance: Provenance?) -> JSONValue {
+        guard let provenance else { return .null }
+        return .object([("file", .string(provenance.file)), ("line", .number(String(provenance.line)))])
     }
 
     @Test func integersAreWrittenInDecimal() {
