@@ -65,27 +65,36 @@ struct CanonicalFastPath {
         [.tenantId, .skuId, .totalLicenses, .productName].allSatisfy { position($0) != nil }
     }
 
-    /// The tenant of a row, noted first when the row could add to what the content knows of it (its
-    /// name and domain, read as ``RecordDecoder/tenant(_:)`` reads them: a tenant's first row).
-    private func tenant(of record: CSVRecord, source: Provenance, noting content: inout FileContent) -> TenantID? {
+    /// The row's tenant id, when it is a plain GUID. Its identity is noted by ``note(_:of:source:in:)``
+    /// once the rest of the row has decoded: the question whether it is known already is a cache miss
+    /// on rows not grouped by customer, asked for here and answered there. A row that leaves this path
+    /// is noted by the reference decoder, as before.
+    private func tenant(of record: CSVRecord, asking content: FileContent) -> TenantID? {
         guard let tenant = guid(record, .tenantId).map(TenantID.init) else { return nil }
-        if !content.knows(tenant, name: hasTenantName, domain: hasTenantDomain) {
-            var raw = RawRecord(source: source)
-            for column in [CanonicalColumn.tenantId, .tenantName, .tenantDomain] {
-                guard let position = position(column) else { continue }
-                raw.set(column, record.string(at: position), at: record.column(at: position))
-            }
-            guard let info = try? RecordDecoder().tenant(raw) else { return nil }
-            content.note(info)
-        }
+        content.prefetchKnowledge(of: tenant)
         return tenant
+    }
+
+    /// Notes the row's tenant when the row could add to what the content knows of it (its name and
+    /// domain, read as ``RecordDecoder/tenant(_:)`` reads them: a tenant's first row); false when they
+    /// do not decode (the reference path reports the row).
+    private func note(_ tenant: TenantID, of record: CSVRecord, source: Provenance, in content: inout FileContent) -> Bool {
+        guard !content.knows(tenant, name: hasTenantName, domain: hasTenantDomain) else { return true }
+        var raw = RawRecord(source: source)
+        for column in [CanonicalColumn.tenantId, .tenantName, .tenantDomain] {
+            guard let position = position(column) else { continue }
+            raw.set(column, record.string(at: position), at: record.column(at: position))
+        }
+        guard let info = try? RecordDecoder().tenant(raw) else { return false }
+        content.note(info)
+        return true
     }
 
     // MARK: - Rows
 
     /// The row as a subscription, or nil to decode it the reference way.
     mutating func subscription(_ record: CSVRecord, source: Provenance, in content: inout FileContent) -> Subscription? {
-        guard let tenant = tenant(of: record, source: source, noting: &content),
+        guard let tenant = tenant(of: record, asking: content),
             let id = guid(record, .subscriptionId).map(SubscriptionID.init)
         else { return nil }
         var subscription = Subscription(id: id, tenant: tenant, view: view, source: source)
@@ -164,12 +173,13 @@ struct CanonicalFastPath {
             else { return nil }
             subscription.currency = currency
         }
+        guard note(tenant, of: record, source: source, in: &content) else { return nil }
         return subscription
     }
 
     /// The row as a license pool, or nil to decode it the reference way.
     mutating func license(_ record: CSVRecord, source: Provenance, in content: inout FileContent) -> LicensePool? {
-        guard let tenant = tenant(of: record, source: source, noting: &content),
+        guard let tenant = tenant(of: record, asking: content),
             let sku = guid(record, .skuId).map(SkuID.init),
             case .value(let name?) = values.names.memo(record, position(.productName)!, Self.name),
             let total = decimal(record, position(.totalLicenses)!)
@@ -179,6 +189,7 @@ struct CanonicalFastPath {
             guard let value = decimal(record, position) else { return nil }
             assigned = value
         }
+        guard note(tenant, of: record, source: source, in: &content) else { return nil }
         return LicensePool(tenant: tenant, sku: sku, productName: name, total: total, assigned: assigned, source: source)
     }
 
