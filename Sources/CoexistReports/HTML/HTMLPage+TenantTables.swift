@@ -176,10 +176,12 @@ extension HTMLPage {
     // MARK: - Cells
 
     /// ` data-s="error info" data-r="…"` for the findings about a row; nothing when there are none.
-    private func filterKeys(_ related: [Finding]) -> String {
+    /// The filter keys of a row the findings at these positions are about.
+    private func filterKeys(_ related: [Int]) -> String {
         guard !related.isEmpty else { return "" }
-        let severities = Set(related.map(\.severity.rawValue)).sorted().joined(separator: " ")
-        return " data-s=\"\(severities)\" data-r=\"\(escape(Set(related.map(\.rule)).sorted().joined(separator: " ")))\""
+        let findings = result.run.findings
+        let severities = Set(related.map { findings[$0].severity.rawValue }).sorted().joined(separator: " ")
+        return " data-s=\"\(severities)\" data-r=\"\(escape(Set(related.map { findings[$0].rule }).sorted().joined(separator: " ")))\""
     }
 
     /// How a cost line was computed, for a tooltip: `25 → 30 seats × 264.00 EUR per annual period ÷ 12`.

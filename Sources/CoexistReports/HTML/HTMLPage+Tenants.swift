@@ -7,8 +7,9 @@ import Foundation
 extension HTMLPage {
     func tenantSections(into html: inout ReportOutput) {
         var severities: [TenantID: [Severity: Int]] = [:]
-        for finding in result.run.findings {
-            if let tenant = finding.tenant { severities[tenant, default: [:]][finding.severity, default: 0] += 1 }
+        let all = result.run.findings
+        for index in all.indices {
+            if let tenant = all[index].tenant { severities[tenant, default: [:]][all[index].severity, default: 0] += 1 }
         }
         let sectioned = tenants.filter(hasSection)
         let withSection = Set(sectioned)

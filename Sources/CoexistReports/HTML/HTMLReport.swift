@@ -116,9 +116,11 @@ struct HTMLPage {
     let findingsPerRule: [String: Int]
     /// The store's note of each finding (nightly form): new since the last run, accepted.
     let notes: [Finding: NightlyNotes.FindingNote]
-    /// The findings about each subscription, and about each relationship (tenant, partner).
-    let findingsBySubscription: [SubscriptionID: [Finding]]
-    let findingsByPartner: [TenantID: [PartnerID: [Finding]]]
+    /// The findings about each subscription, and about each relationship (tenant, partner): their
+    /// positions in `result.run.findings` (a list of copies was a dozen references per finding, made
+    /// and freed again for every one of a big run's findings).
+    let findingsBySubscription: [SubscriptionID: [Int]]
+    let findingsByPartner: [TenantID: [PartnerID: [Int]]]
     /// The changes the page lists, by subscription.
     let changes: [SubscriptionID: SubscriptionChange]
     let changesPerTenant: [TenantID: Int]
@@ -151,13 +153,13 @@ struct HTMLPage {
         notes = Dictionary(
             result.run.findings.indices.compactMap { index in result.nightlyNote(at: index).map { (result.run.findings[index], $0) } },
             uniquingKeysWith: { first, _ in first })
-        var bySubscription: [SubscriptionID: [Finding]] = [:]
-        var byPartner: [TenantID: [PartnerID: [Finding]]] = [:]
-        for finding in result.run.findings {
-            if let subscription = finding.subscription {
-                bySubscription[subscription, default: []].append(finding)
-            } else if let tenant = finding.tenant, let partner = finding.partner, finding.sku == nil {
-                byPartner[tenant, default: [:]][partner, default: []].append(finding)
+        var bySubscription: [SubscriptionID: [Int]] = [:]
+        var byPartner: [TenantID: [PartnerID: [Int]]] = [:]
+        for index in all.indices {
+            if let subscription = all[index].subscription {
+                bySubscription[subscription, default: []].append(index)
+            } else if let tenant = all[index].tenant, let partner = all[index].partner, all[index].sku == nil {
+                byPartner[tenant, default: [:]][partner, default: []].append(index)
             }
         }
         findingsBySubscription = bySubscription
@@ -165,10 +167,14 @@ struct HTMLPage {
 
         let shownChanges = result.diff.changes.prefix(limits.changeRows)
         changes = Dictionary(shownChanges.map { ($0.subscription, $0) }, uniquingKeysWith: { first, _ in first })
-        changesPerTenant = Dictionary(grouping: result.diff.changes, by: \.tenant).mapValues(\.count)
+        // Counted by index: grouping copied every change.
+        let allChanges = result.diff.changes
+        var perTenant: [TenantID: Int] = [:]
+        for index in allChanges.indices { perTenant[allChanges[index].tenant, default: 0] += 1 }
+        changesPerTenant = perTenant
         tenantsWithShownChanges = Set(
             changes.keys.flatMap { id in [result.model.baseline[id]?.tenant, result.model.current[id]?.tenant].compactMap { $0 } })
-        changed = Set(result.diff.changes.map(\.subscription))
+        changed = Set(allChanges.indices.lazy.map { allChanges[$0].subscription })
         listsUnchanged = result.diff.counts.unchanged <= limits.unchangedRows
         notEvaluatedTenants = Set(result.run.evaluations.flatMap(\.notEvaluatedTenants.keys))
     }
