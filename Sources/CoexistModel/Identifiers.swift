@@ -53,16 +53,22 @@ public struct GUID: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D,
             let base = bytes.baseAddress
         else { return nil }
-        // The five groups as straight runs of digits (8-4-4 fill `high`, 4-12 fill `low`): no per-byte
-        // test for a dash position, which made this loop branchy on millions of ids.
-        var bad: UInt8 = 0
-        var high = hexRun(base, 8, &bad)
-        high = high << 16 | hexRun(base + 9, 4, &bad)
-        high = high << 16 | hexRun(base + 14, 4, &bad)
-        var low = hexRun(base + 19, 4, &bad)
-        low = low << 48 | hexRun(base + 24, 12, &bad)
-        // Non-hex bytes map to 0xFF, so any of them sets the high bits.
-        guard bad & 0xF0 == 0 else { return nil }
+        // The five groups eight digits at a time (``hexDigits(_:)``), a 4-digit group padded with
+        // zeros to eight: 8-4-4 fill `high`, 4-12 fill `low`. Byte by byte, this was 2.7% of a 1M
+        // run's CPU (four ids a row); a branch-free loop per byte had already replaced a branchy one.
+        let word = { (offset: Int) in UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self).littleEndian }
+        let half = { (offset: Int) in UInt64(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt32.self).littleEndian) }
+        // "0000" in the upper four bytes: the group's digits come first, so its value is the top half.
+        let zeros: UInt64 = 0x3030_3030_0000_0000
+        let first = hexDigits(word(0))
+        let second = hexDigits(half(9) | zeros)
+        let third = hexDigits(half(14) | zeros)
+        let fourth = hexDigits(half(19) | zeros)
+        let fifth = hexDigits(word(24))
+        let sixth = hexDigits(half(32) | zeros)
+        guard first.valid && second.valid && third.valid && fourth.valid && fifth.valid && sixth.valid else { return nil }
+        let high = first.value << 32 | (second.value >> 16) << 16 | third.value >> 16
+        let low = (fourth.value >> 16) << 48 | fifth.value << 16 | sixth.value >> 16
         self.high = high
         self.low = low
     }
@@ -115,29 +121,26 @@ public struct GUID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { text }
 }
 
-/// `count` hex digits as a number; a non-hex byte sets high bits of `bad`.
+/// Eight ASCII hex digits of either case, loaded little-endian (the first digit in the lowest byte),
+/// as their 32-bit value (the first digit most significant); `valid` is false unless every byte is a
+/// hex digit. Each step works on all eight bytes of the word at once, without branches: a byte below
+/// 0x80 plus a constant below 0x80 never carries into the next byte.
 @inline(__always)
-private func hexRun(_ start: UnsafePointer<UInt8>, _ count: Int, _ bad: inout UInt8) -> UInt64 {
-    var value: UInt64 = 0
-    for offset in 0..<count {
-        let digit = hexDigitValue(start[offset])
-        bad |= digit
-        value = value << 4 | UInt64(digit & 0x0F)
-    }
-    return value
-}
-
-/// A byte's hex digit value; a byte that is not a hex digit has high bits set. Arithmetic rather than a
-/// table (a global table costs a lazy-initialization check on every access), and without branches:
-/// in random ids a digit and a letter alternate unpredictably, and the branchy form (digit? else
-/// letter?) mispredicted on about a third of the bytes (measured: twice the time per id).
-@inline(__always)
-private func hexDigitValue(_ byte: UInt8) -> UInt8 {
-    let digit = byte &- 0x30
-    let letter = (byte | 0x20) &- 0x61
-    let isDigit: UInt8 = digit < 10 ? 0xFF : 0
-    let isLetter: UInt8 = letter < 6 ? 0xFF : 0
-    return (digit & isDigit) | ((letter &+ 10) & isLetter) | ~(isDigit | isLetter)
+private func hexDigits(_ word: UInt64) -> (value: UInt64, valid: Bool) {
+    let top: UInt64 = 0x8080_8080_8080_8080
+    let ascii = word & ~top
+    // Per byte: ≥ "0" sets bit 7 of ascii + (0x80 − 0x30); ≤ "9" leaves bit 7 of ascii + (0x7F − 0x39) clear.
+    let digit = (ascii &+ 0x5050_5050_5050_5050) & ~(ascii &+ 0x4646_4646_4646_4646)
+    // Letters a–f, either case ("A" | 0x20 is "a"): ≥ "a" and ≤ "f" the same way.
+    let lower = ascii | 0x2020_2020_2020_2020
+    let letter = (lower &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(lower &+ 0x1919_1919_1919_1919)
+    let valid = word & top == 0 && (digit | letter) & top == top
+    // A digit's value is its low four bits; a letter's, its low four bits plus 9 (bit 6 tells letters).
+    let nibbles = (ascii & 0x0F0F_0F0F_0F0F_0F0F) &+ ((ascii >> 6) & 0x0101_0101_0101_0101) &* 9
+    // Nibble pairs into bytes, bytes into 16-bit halves, halves into the 32-bit value.
+    let bytes = (nibbles << 4 | nibbles >> 8) & 0x00FF_00FF_00FF_00FF
+    let halves = (bytes << 8 | bytes >> 16) & 0x0000_FFFF_0000_FFFF
+    return ((halves << 16 | halves >> 32) & 0xFFFF_FFFF, valid)
 }
 
 /// The id of a customer tenant (an Entra ID directory), a GUID.

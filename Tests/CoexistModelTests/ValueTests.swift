@@ -50,7 +50,7 @@ struct ValueTests {
         // Every byte value at a digit position of each group: accepted exactly when it is a hex digit,
         // and then read as that digit.
         let hexDigits = Array("0123456789abcdefABCDEF".utf8)
-        for offset in [0, 7, 9, 14, 19, 24, 35] {
+        for offset in (0..<36).filter({ ![8, 13, 18, 23].contains($0) }) {
             for byte in UInt8.min...UInt8.max {
                 var bytes = Array(valid.utf8)
                 bytes[offset] = byte
