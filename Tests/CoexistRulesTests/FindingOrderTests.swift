@@ -53,4 +53,24 @@ struct FindingOrderTests {
         let expected = findings.sorted { textKey($0).lexicographicallyPrecedes(textKey($1)) }
         #expect(sorted.map(textKey) == expected.map(textKey))
     }
+
+    @Test("the engine's sort by positions leaves findings exactly as sorted(by: reportOrder), ties in input order")
+    func sortByPositionsIsTheSameSort() {
+        let tenants = [
+            TenantID(parsing: "00000000-0000-0000-0000-00000000000a"), TenantID(parsing: "0000000a-0000-0000-0000-000000000000"),
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 17, 1000] {
+            // Few distinct report keys, so most findings tie; `before` tells tied findings apart.
+            let findings = (0..<count).map { index in
+                Finding(
+                    rule: ["a-rule", "b-rule"][index % 2], severity: [.info, .warning, .error][index % 3], tenant: tenants[index % 2],
+                    message: "m\(index % 3)", before: "\(index)")
+            }.shuffled(using: &generator)
+            var sorted = findings
+            RuleEngine.sortInReportOrder(&sorted)
+            #expect(sorted == findings.sorted(by: Finding.reportOrder))
+            #expect(sorted.count == count)
+        }
+    }
 }
