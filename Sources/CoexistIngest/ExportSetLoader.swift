@@ -292,7 +292,7 @@ public struct ExportSetLoader: Sendable {
     /// Adds one file's content to the snapshot; must be called in file order.
     /// The file's subscriptions are moved out of `content` as they are inserted.
     private func merge(_ content: inout FileContent, into snapshot: inout Snapshot, notices: inout [Notice]) {
-        for tenant in content.tenants { snapshot.noteTenant(tenant) }
+        snapshot.noteTenants(content.tenants)
         for (kind, _) in content.kinds {
             switch kind {
             case .partnerSubscriptions, .customerSubscriptions, .tenantSubscriptions:
@@ -307,20 +307,17 @@ public struct ExportSetLoader: Sendable {
         for (kind, count) in content.kinds {
             if let view = kind.view, count > 0 { snapshot.reserveCapacity(count, in: view) }
         }
-        // Reversed through the buffer, which swaps the records' bytes: Array's own reverse() copied
-        // each record, a reference count on its storage scattered over the heap (1% of a 1M run).
-        content.subscriptions.withUnsafeMutableBufferPointer { $0.reverse() }
-        while let subscription = content.subscriptions.popLast() {
-            // Its inline ids kept apart: the record itself moves into the snapshot.
-            let (id, view, tenant) = (subscription.id, subscription.view, subscription.tenant)
-            guard let duplicate = snapshot.insert(consume subscription) else { continue }
-            snapshot.problems.append(
+        var duplicates: [RecordProblem] = []
+        snapshot.insert(moving: &content.subscriptions) { duplicate, tenant in
+            let (id, view) = (duplicate.dropped.id, duplicate.dropped.view)
+            duplicates.append(
                 RecordProblem(
                     kind: .duplicateKey, source: duplicate.dropped.source, column: 1,
                     message: "subscription \(id) appears twice in the \(view) view with different values; "
                         + "kept the record at \(duplicate.kept.source)",
                     tenant: tenant, subscription: id, keptSource: duplicate.kept.source))
         }
+        snapshot.problems.append(contentsOf: duplicates)
         // The first file of a kind hands its array over as it is: appending copied each record.
         func take<Record>(_ records: inout [Record], into target: inout [Record]?) {
             guard target != nil else { return }
