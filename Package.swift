@@ -24,6 +24,8 @@ let package = Package(
         ),
         // A cache-line prefetch hint, for the model's passes over records scattered over the heap.
         .target(name: "CPrefetch"),
+        // glibc's allocator thresholds, for the command-line tool (see LargeBlocks.swift).
+        .target(name: "CAllocator"),
         // Value types of the coexistence model: ids, enums, subscriptions, snapshots. No I/O.
         .target(name: "CoexistModel", dependencies: ["CPrefetch"]),
         // Reading export sets: CSV and XML readers, format detection, canonical mapping to the model.
@@ -60,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "coexist",
             dependencies: [
-                "CoexistModel", "CoexistIngest", "CoexistRules", "CoexistDiff", "CoexistStore", "CoexistReports",
+                "CoexistModel", "CoexistIngest", "CoexistRules", "CoexistDiff", "CoexistStore", "CoexistReports", "CAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -6,7 +6,10 @@ import Foundation
 @main
 enum Main {
     static func main() {
-        if Coexist.readsExportSets(CommandLine.arguments) { HugePages.restartWithHugePagesIfUseful() }
+        if Coexist.readsExportSets(CommandLine.arguments) {
+            HugePages.restartWithHugePagesIfUseful()
+            LargeBlocks.keepInHeap(environment: ProcessInfo.processInfo.environment)
+        }
         // A file-size limit then fails the write (a clear storage error, exit 4) instead of killing the process.
         signal(SIGXFSZ, SIG_IGN)
         do {
