@@ -143,9 +143,8 @@ public struct Subscription: Hashable, Sendable {
 
     /// How many records ahead a pass asks for the values it will read.
     public static let prefetchDistance = 8
-    /// The last byte a pass that counts seats reads: the object's header (its reference count) to the quantity.
-    public static let quantityEnd = objectHeader + MemoryLayout<Values>.offset(of: \.quantity)! + MemoryLayout<Decimal?>.size - 1
-    /// The reseller's bytes: for a pass that reads it in place (no copy, so no reference count).
+    /// The reseller's bytes: the last a pass reads that copies a record and notes its quantity and
+    /// reseller (``TenantOrder``).
     public static let resellerStart = objectHeader + MemoryLayout<Values>.offset(of: \.reseller)!
     public static let resellerEnd = resellerStart + MemoryLayout<PartnerID?>.size - 1
     /// The last byte of the values: for passes that compare or read most of them.
@@ -334,14 +333,27 @@ public struct Subscription: Hashable, Sendable {
     /// names none) the exporting partner when there is exactly one to assume.
     @inlinable
     public func effectiveReseller(exportingPartners: Set<PartnerID>) -> PartnerID? {
-        if let reseller { return reseller }
-        guard channel == .csp, exportingPartners.count == 1 else { return nil }
-        return exportingPartners.first
+        Self.effectiveReseller(channel: channel, reseller: reseller, exportingPartners: exportingPartners)
     }
 
     /// A CSP subscription resold by the exporting partner (one of its MPN ids); false when that partner is unknown.
     @inlinable
     public func isResold(byAnyOf exportingPartners: Set<PartnerID>) -> Bool {
+        Self.isResold(channel: channel, reseller: reseller, byAnyOf: exportingPartners)
+    }
+
+    /// ``effectiveReseller(exportingPartners:)`` of a record with this channel and reseller, for a
+    /// pass that has them without the record (``TenantOrder/resellers``).
+    @inlinable
+    public static func effectiveReseller(channel: Channel?, reseller: PartnerID?, exportingPartners: Set<PartnerID>) -> PartnerID? {
+        if let reseller { return reseller }
+        guard channel == .csp, exportingPartners.count == 1 else { return nil }
+        return exportingPartners.first
+    }
+
+    /// ``isResold(byAnyOf:)`` of a record with this channel and reseller.
+    @inlinable
+    public static func isResold(channel: Channel?, reseller: PartnerID?, byAnyOf exportingPartners: Set<PartnerID>) -> Bool {
         guard channel == .csp, !exportingPartners.isEmpty else { return false }
         guard let reseller else { return true }
         return exportingPartners.contains(reseller)

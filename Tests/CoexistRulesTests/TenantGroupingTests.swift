@@ -36,6 +36,10 @@ struct TenantGroupingTests {
             #expect(run.map(\.id) == subscriptions.values.filter { $0.tenant == tenant }.map(\.id).sorted())
         }
         #expect(order[Scenario.tenant(9)].isEmpty)
+        // The reseller column follows the records: CSP ones of two partners, direct ones without.
+        #expect(order.resellers.count == order.records.count)
+        #expect(order.records.indices.allSatisfy { order.resellers[$0] == order.records[$0].reseller })
+        #expect(Set(order.resellers.compactMap { $0 }) == [Scenario.partner, Scenario.otherPartner])
     }
 
     @Test func theOrderSortsByTenantThenIdWhateverTheIds() {

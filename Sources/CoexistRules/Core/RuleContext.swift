@@ -56,7 +56,7 @@ public struct RuleContext: Sendable {
         // after the pool, the latter ran alone on one core (≈ 0.1 s at 1M).
         let beside: [@Sendable () -> BesideJoin] = [
             { [currentOrder] in .grouped(InServiceSkus(currentOrder, exportingPartners: exportingPartners)) },
-            { [baselineOrder] in .preexisting(Self.preexisting(in: baselineOrder.records, exportingPartners: exportingPartners)) },
+            { [baselineOrder] in .preexisting(Self.preexisting(in: baselineOrder, exportingPartners: exportingPartners)) },
         ]
         let (join, others) = SubscriptionJoin.make(baseline: baselineOrder, current: currentOrder, alongside: beside)
         self.join = join
@@ -68,16 +68,15 @@ public struct RuleContext: Sendable {
     }
 
     /// The positions of the records the promises protect. Only a CSP subscription can be the exporting
-    /// partner's own: the inline channel settles the rest, each record read in place (a copy was a
-    /// reference count each on records scattered over the heap).
-    private static func preexisting(in records: [Subscription], exportingPartners: Set<PartnerID>) -> [Int] {
-        // A CSP record's reseller is read in place too, deciding as `protects` (`Subscription.isResold`)
-        // does: protected when it names another partner. Passing the record to `protects` copied it.
+    /// partner's own: the inline channel settles the rest, and a CSP record's reseller comes from the
+    /// order's column (copying a record, or reading its values, cost a cache miss per record on
+    /// records scattered over the heap).
+    private static func preexisting(in order: TenantOrder, exportingPartners: Set<PartnerID>) -> [Int] {
+        // Deciding as `protects` (`Subscription.isResold`) does: protected unless the exporting partner resells it.
+        let records = order.records
         guard !exportingPartners.isEmpty else { return Array(records.indices) }
         return records.indices.filter { position in
-            guard records[position].channel == .csp else { return true }
-            guard let reseller = records[position].reseller else { return false }
-            return !exportingPartners.contains(reseller)
+            !Subscription.isResold(channel: records[position].channel, reseller: order.resellers[position], byAnyOf: exportingPartners)
         }
     }
 
