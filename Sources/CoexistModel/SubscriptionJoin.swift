@@ -92,8 +92,8 @@ public struct SubscriptionJoin: Sendable {
                     let piece = index - others.count
                     // Safe: the pieces' baseline positions are disjoint ranges.
                     return Self.merge(
-                        before, bounds[piece]..<bounds[piece + 1], after, currentBounds[piece]..<currentBounds[piece + 1],
-                        matches: matchBuffer, changes: changeBuffer)
+                        (before, baseline.fingerprints), bounds[piece]..<bounds[piece + 1], (after, current.fingerprints),
+                        currentBounds[piece]..<currentBounds[piece + 1], matches: matchBuffer, changes: changeBuffer)
                 }
                 changeCount = before.count
             }
@@ -133,30 +133,48 @@ public struct SubscriptionJoin: Sendable {
 
     /// Merges one piece of both sorted runs: writes each baseline position's match and changed fields,
     /// returns the positions left without a partner of the same tenant and id on either side.
+    ///
+    /// A pair whose records carry the same known fingerprint (``ValuesFingerprint``) and the same inline
+    /// values (channel, status, carried fields) is unchanged without reading either record's values:
+    /// the same bytes under the same layout decoded to the same values. Only the other pairs (the few
+    /// that changed, and those a reader made no fingerprint for) are compared field by field, and only
+    /// their records are asked for ahead.
     private static func merge<Other>(
-        _ before: [Subscription], _ beforeRange: Range<Int>, _ after: [Subscription], _ afterRange: Range<Int>,
+        _ before: (records: [Subscription], fingerprints: [ValuesFingerprint]), _ beforeRange: Range<Int>,
+        _ after: (records: [Subscription], fingerprints: [ValuesFingerprint]), _ afterRange: Range<Int>,
         matches: UnsafeMutableBufferPointer<Int32>, changes: UnsafeMutableBufferPointer<FieldSet>
     ) -> JoinPiece<Other> {
         var unmatchedBefore: [Int] = []
         var unmatchedAfter: [Int] = []
         var next = afterRange.lowerBound
         let distance = Subscription.prefetchDistance
+        let (records, fingerprints) = before
+        let (others, otherFingerprints) = after
         for position in beforeRange {
-            // Both sides' values a few records ahead: the comparison reads most of them.
-            if position + distance < beforeRange.upperBound {
-                Subscription.prefetch(before[position + distance].valuesAddress, through: Subscription.valuesEnd)
+            // The values a few records ahead, where the comparison will read them: records without a
+            // fingerprint (with one, their pair is told without them unless it changed).
+            if position + distance < beforeRange.upperBound && !fingerprints[position + distance].isKnown {
+                Subscription.prefetch(records[position + distance].valuesAddress, through: Subscription.valuesEnd)
             }
-            if next + distance < afterRange.upperBound {
-                Subscription.prefetch(after[next + distance].valuesAddress, through: Subscription.valuesEnd)
+            if next + distance < afterRange.upperBound && !otherFingerprints[next + distance].isKnown {
+                Subscription.prefetch(others[next + distance].valuesAddress, through: Subscription.valuesEnd)
             }
-            let key = (before[position].tenant, before[position].id)
-            while next < afterRange.upperBound && (after[next].tenant, after[next].id) < key {
+            let key = (records[position].tenant, records[position].id)
+            while next < afterRange.upperBound && (others[next].tenant, others[next].id) < key {
                 unmatchedAfter.append(next)
                 next += 1
             }
-            if next < afterRange.upperBound && after[next].tenant == key.0 && after[next].id == key.1 {
+            if next < afterRange.upperBound && others[next].tenant == key.0 && others[next].id == key.1 {
                 (matches.baseAddress! + position).initialize(to: Int32(next))
-                (changes.baseAddress! + position).initialize(to: before[position].differingFields(from: after[next]))
+                // The inline values (``Subscription/sameInlineValues(as:)``) field by field: a record
+                // passed to a method was copied, a reference count on its storage, the very miss the
+                // fingerprint saves (perf: 5% of the run).
+                let unchanged =
+                    fingerprints[position].isKnown && fingerprints[position] == otherFingerprints[next]
+                    && records[position].carried == others[next].carried && records[position].channel == others[next].channel
+                    && records[position].status == others[next].status
+                let fields = unchanged ? [] : records[position].differingFields(from: others[next])
+                (changes.baseAddress! + position).initialize(to: fields)
                 next += 1
             } else {
                 (matches.baseAddress! + position).initialize(to: -1)

@@ -20,6 +20,9 @@ public struct TenantOrder: Sendable {
     /// record's values, scattered over the heap: a page walk and a cache miss per record, which their
     /// look-ahead could not hide (perf at 1M: the CSP rule's samples sat on its prefetch).
     public let resellers: [PartnerID?]
+    /// Each record's ``Subscription/valuesFingerprint``, at the record's position in ``records``: read
+    /// with the record's header, for the join to tell unchanged pairs without reading their values.
+    public let fingerprints: [ValuesFingerprint]
 
     public init(_ subscriptions: [SubscriptionID: Subscription]) {
         // Each record is counted as it is copied out: the copy has just brought its values into the
@@ -32,19 +35,22 @@ public struct TenantOrder: Sendable {
         defer { unsorted.deallocate() }
         var unsortedResellers: [PartnerID?] = []
         unsortedResellers.reserveCapacity(count)
+        var unsortedFingerprints: [ValuesFingerprint] = []
+        unsortedFingerprints.reserveCapacity(count)
         var keys: [SortKey] = []
         keys.reserveCapacity(count)
         let values = subscriptions.values
         var ahead = values.index(values.startIndex, offsetBy: Subscription.prefetchDistance, limitedBy: values.endIndex) ?? values.endIndex
         for record in values {
             if ahead != values.endIndex {
-                Subscription.prefetch(values[ahead].valuesAddress, through: Subscription.resellerEnd)
+                Subscription.prefetch(values[ahead].valuesAddress, through: Subscription.orderReadEnd)
                 values.formIndex(after: &ahead)
             }
             let slot = ChannelTally.slot(record.channel)
             tallies[slot].subscriptions += 1
             if let seats = record.seatsInServiceIfAny { tallies[slot].seats += seats }
             unsortedResellers.append(record.reseller)
+            unsortedFingerprints.append(record.valuesFingerprint)
             keys.append(SortKey(tenant: record.tenant.guid, id: record.id.guid, position: UInt32(keys.count)))
             (unsorted.baseAddress! + keys.count - 1).initialize(to: record)
         }
@@ -57,6 +63,7 @@ public struct TenantOrder: Sendable {
             initialized = count
         }
         let resellers = keys.map { unsortedResellers[Int($0.position)] }
+        let fingerprints = keys.map { unsortedFingerprints[Int($0.position)] }
         var ranges: [TenantID: Range<Int>] = [:]
         var start = 0
         for index in records.indices where index + 1 == records.count || records[index + 1].tenant != records[index].tenant {
@@ -67,6 +74,7 @@ public struct TenantOrder: Sendable {
         self.ranges = ranges
         self.channelTallies = tallies
         self.resellers = resellers
+        self.fingerprints = fingerprints
     }
 
     /// A record's place in the order: its tenant and id, and where it is among the unsorted records.

@@ -315,3 +315,18 @@ struct SubscriptionTests {
         #expect(snapshot.mergedSubscriptions()[customer.id]?.channel == .direct)
     }
 }
+
+@Suite("Subscription storage layout")
+struct SubscriptionStorageLayoutTests {
+    @Test("the values start where the prefetch offsets say")
+    func valuesOffsetIsTheRealOne() {
+        var record = Subscription(
+            id: SubscriptionID(parsing: "6c1a0000-0000-0000-0000-000000000001")!,
+            tenant: TenantID(parsing: "0f1e0000-0000-0000-0000-000000000001")!,
+            view: .partner, source: Provenance(file: "a.csv", line: 2))
+        let object = UnsafeRawPointer(Unmanaged.passUnretained(record.storage).toOpaque())
+        let values = withUnsafeMutablePointer(to: &record.storage.values) { UnsafeRawPointer($0) }
+        #expect(values - object == Subscription.valuesOffset)
+        #expect(record.valuesAddress == object)
+    }
+}

@@ -25,6 +25,11 @@ struct CanonicalFastPath {
     let carried: FieldSet
     private let hasTenantName: Bool
     private let hasTenantDomain: Bool
+    /// The positions of the columns that feed a subscription's values, and the fingerprint of that
+    /// layout (each position's field, and the view) that each row's fingerprint starts from.
+    private let valuePositions: [Int]
+    /// Reused row after row (its buffer kept).
+    private var fingerprinter: ValuesFingerprinter
 
     /// The memos of every column's values.
     private var values = CanonicalValueMemos()
@@ -46,6 +51,19 @@ struct CanonicalFastPath {
         self.carried = FieldSet(mapping.compactMap { $0?.subscriptionField })
         self.hasTenantName = positions[CanonicalColumn.tenantName.rawValue] >= 0
         self.hasTenantDomain = positions[CanonicalColumn.tenantDomain.rawValue] >= 0
+        let valueColumns = mapping.enumerated().compactMap { index, column in column?.subscriptionField.map { (index, $0) } }
+        self.valuePositions = valueColumns.map(\.0)
+        self.fingerprinter = ValuesFingerprinter(layout: [view.priority] + valueColumns.map(\.1.rawValue))
+    }
+
+    /// The row's values as bytes (``ValuesFingerprint``): the same bytes under the same layout decode,
+    /// on this path, to the same values.
+    private mutating func fingerprint(of record: CSVRecord) -> ValuesFingerprint {
+        fingerprinter.reset()
+        for position in valuePositions {
+            record.withBytes(at: position) { fingerprinter.add($0) }
+        }
+        return fingerprinter.finish()
     }
 
     /// The header position of a column the file has.
@@ -174,6 +192,8 @@ struct CanonicalFastPath {
             subscription.currency = currency
         }
         guard note(tenant, of: record, source: source, in: &content) else { return nil }
+        // Last: setting any value clears it.
+        subscription.noteValuesFingerprint(fingerprint(of: record))
         return subscription
     }
 
