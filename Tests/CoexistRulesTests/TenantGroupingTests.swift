@@ -95,6 +95,34 @@ struct TenantGroupingTests {
         #expect(order.channelTallies[ChannelTally.slot(.direct)].seats.total > 0)
     }
 
+    @Test("the grouping in pieces of whole tenants, merged, is the grouping in one piece")
+    func groupingInPiecesIsGroupingWhole() {
+        var subscriptions = records()
+        // More tenants, so that cuts fall inside tenants' runs and are moved to their ends.
+        for n in 1000..<1400 { subscriptions[Scenario.subscriptionID(n)] = Scenario.subscription(n, tenant: 10 + n % 37, sku: n % 5) }
+        let order = TenantOrder(subscriptions)
+        let whole = InServiceSkus(order, exportingPartners: [Scenario.partner])
+        func summary(_ grouping: InServiceSkus) -> [String] {
+            grouping.groups.flatMap { tenant, groups in
+                groups.map { "\(tenant) \($0.sku) \($0.seats) \($0.first.id) \($0.sources.map(\.text))" }
+            }.sorted()
+                + grouping.unknownSku.map { tenant, records in "\(tenant) unknown \(records.map(\.id))" }.sorted()
+        }
+        for count in [1, 2, 3, 4, 7, 50] {
+            let pieces = InServiceSkus.pieces(of: order, count: count)
+            #expect(pieces.first?.lowerBound == 0 && pieces.last?.upperBound == order.records.count)
+            #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "adjacent, no overlap")
+            #expect(
+                pieces.dropFirst().allSatisfy { order.records[$0.lowerBound - 1].tenant != order.records[$0.lowerBound].tenant },
+                "cut between tenants")
+            #expect(pieces.count <= count)
+            let merged = InServiceSkus(
+                merging: pieces.map { InServiceSkus(order, positions: $0, exportingPartners: [Scenario.partner]) })
+            #expect(summary(merged) == summary(whole), "\(count) pieces")
+        }
+        #expect(InServiceSkus.pieces(of: order, count: 4).count > 1)
+    }
+
     @Test func groupsAgreeWithADictionaryGrouping() {
         let subscriptions = records()
         let grouped = InServiceSkus(TenantOrder(subscriptions), exportingPartners: [Scenario.partner])

@@ -54,16 +54,22 @@ public struct RuleContext: Sendable {
         // Beside the join's pieces: the SKU grouping, and the pre-existing subscriptions (they read
         // only the baseline's order, whose records are the join's pairs' in the same order). Left for
         // after the pool, the latter ran alone on one core (≈ 0.1 s at 1M).
-        let beside: [@Sendable () -> BesideJoin] = [
-            { [currentOrder] in .grouped(InServiceSkus(currentOrder, exportingPartners: exportingPartners)) },
-            { [baselineOrder] in .preexisting(Self.preexisting(in: baselineOrder, exportingPartners: exportingPartners)) },
-        ]
+        // The SKU grouping in four pieces of whole tenants, merged after the pool.
+        let (grouping, partners) = (currentOrder, exportingPartners)
+        let beside: [@Sendable () -> BesideJoin] =
+            InServiceSkus.pieces(of: grouping, count: 4).map { piece -> @Sendable () -> BesideJoin in
+                { .grouped(InServiceSkus(grouping, positions: piece, exportingPartners: partners)) }
+            } + [{ [baselineOrder] in .preexisting(Self.preexisting(in: baselineOrder, exportingPartners: exportingPartners)) }]
         let (join, others) = SubscriptionJoin.make(baseline: baselineOrder, current: currentOrder, alongside: beside)
         self.join = join
-        guard case .grouped(let grouped) = others[0], case .preexisting(let protected) = others[1] else {
+        let grouped = others.dropLast().map { other -> InServiceSkus in
+            guard case .grouped(let piece) = other else { preconditionFailure("the work beside the join came back out of order") }
+            return piece
+        }
+        guard case .preexisting(let protected) = others.last else {
             preconditionFailure("the work beside the join came back out of order")
         }
-        inServiceSkus = grouped
+        inServiceSkus = grouped.count == 1 ? grouped[0] : InServiceSkus(merging: grouped)
         preexisting = protected
     }
 
