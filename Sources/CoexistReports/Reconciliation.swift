@@ -76,15 +76,17 @@ extension ReconcileResult {
     /// Every report file by name, to be rendered when written (``ReportWriter`` renders them side by
     /// side and never holds all of them at once).
     public func reportFiles(csvDialect: CSVDialect = .standard) -> [ReportFile] {
-        // Priorities by how long each takes on a 1M-subscription run: the page first, then the JSON
-        // beside it, the rest after the JSON.
+        // Priorities by how long each takes on a 1M-subscription run, longest first (the page ≈ 1.2 s,
+        // the JSON ≈ 0.6 s, changes.csv ≈ 0.3 s, costs.csv ≈ 0.25 s, findings.csv ≈ 0.2 s, the summary
+        // ≈ 0.1 s): two at a time, the short ones fill in at the end. With changes.csv after the
+        // others it ran alone on one core for ≈ 0.2 s at the end of the run (perf timeline).
         [
-            ReportFile(name: "report.json", priority: 2) { JSONReport.write(self, into: &$0) },
+            ReportFile(name: "report.json", priority: 4) { JSONReport.write(self, into: &$0) },
             ReportFile(name: "summary.md", render: { MarkdownSummary.render(self) }),
-            ReportFile(name: "findings.csv") { FindingsCSV.write(self, dialect: csvDialect, into: &$0) },
-            ReportFile(name: "changes.csv") { ChangesCSV.write(self, dialect: csvDialect, into: &$0) },
-            ReportFile(name: "costs.csv", priority: 1) { CostsCSV.write(self, dialect: csvDialect, into: &$0) },
-            ReportFile(name: "report.html", priority: 3) { HTMLReport.write(self, into: &$0) },
+            ReportFile(name: "findings.csv", priority: 1) { FindingsCSV.write(self, dialect: csvDialect, into: &$0) },
+            ReportFile(name: "changes.csv", priority: 3) { ChangesCSV.write(self, dialect: csvDialect, into: &$0) },
+            ReportFile(name: "costs.csv", priority: 2) { CostsCSV.write(self, dialect: csvDialect, into: &$0) },
+            ReportFile(name: "report.html", priority: 5) { HTMLReport.write(self, into: &$0) },
         ]
     }
 
