@@ -340,13 +340,6 @@ public struct Subscription: Hashable, Sendable {
         }
     }
 
-    /// The values kept beside the ids rather than behind the shared reference are the same: the fields
-    /// carried, the channel and the status (what a values fingerprint leaves out).
-    @inlinable
-    public func sameInlineValues(as other: Subscription) -> Bool {
-        carried == other.carried && channel == other.channel && status == other.status
-    }
-
     /// Every field in which `other` differs, as ``differs(from:in:)`` decides each.
     public func differingFields(from other: Subscription) -> FieldSet {
         var fields: FieldSet = []

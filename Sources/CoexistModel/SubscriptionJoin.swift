@@ -166,9 +166,9 @@ public struct SubscriptionJoin: Sendable {
             }
             if next < afterRange.upperBound && others[next].tenant == key.0 && others[next].id == key.1 {
                 (matches.baseAddress! + position).initialize(to: Int32(next))
-                // The inline values (``Subscription/sameInlineValues(as:)``) field by field: a record
-                // passed to a method was copied, a reference count on its storage, the very miss the
-                // fingerprint saves (perf: 5% of the run).
+                // The values kept inline, which the fingerprint leaves out (carried fields, channel,
+                // status), compared field by field: a record passed to a method was copied, a
+                // reference count on its storage, the very miss the fingerprint saves (perf: 5% of the run).
                 let unchanged =
                     fingerprints[position].isKnown && fingerprints[position] == otherFingerprints[next]
                     && records[position].carried == others[next].carried && records[position].channel == others[next].channel

@@ -101,6 +101,8 @@ struct ValuesFingerprintTests {
         // Inline values are not in the fingerprint: the join compares them itself.
         var recoloured = record
         recoloured.channel = .csp
-        #expect(!recoloured.sameInlineValues(as: record))
+        #expect(recoloured.valuesFingerprint == record.valuesFingerprint)
+        let join = SubscriptionJoin(baseline: [record.id: record], current: [record.id: recoloured])
+        #expect(join.changes == [FieldSet([.channel])])
     }
 }
