@@ -25,10 +25,10 @@ struct CanonicalFastPath {
     let carried: FieldSet
     private let hasTenantName: Bool
     private let hasTenantDomain: Bool
-    /// The positions of the columns that feed a subscription's values, and the fingerprint of that
-    /// layout (each position's field, and the view) that each row's fingerprint starts from.
+    /// The positions of the columns that feed a subscription's values.
     private let valuePositions: [Int]
-    /// Reused row after row (its buffer kept).
+    /// The fingerprinter with the file's layout (each value position's field, and the view) hashed
+    /// in once; reset for each row.
     private var fingerprinter: ValuesFingerprinter
 
     /// The memos of every column's values.
