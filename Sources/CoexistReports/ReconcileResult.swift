@@ -40,6 +40,9 @@ public struct ReconcileResult: Sendable {
     /// Counted once: every report asks, some several times, and a pass over the findings by element
     /// (`reduce`, `filter`) copies each one, a dozen references, where an index reads its severity in place.
     private let findingsPerSeverity: [Severity: Int]
+    /// How many findings each rule has (by rule id), counted in the same pass: the page and the
+    /// summary both list it.
+    public let findingsPerRule: [String: Int]
 
     public init(
         toolVersion: String, generatedAt: String, baselineAsOf: ISODate, currentAsOf: ISODate,
@@ -62,8 +65,13 @@ public struct ReconcileResult: Sendable {
         self.costs = costs
         self.failOn = failOn
         var perSeverity: [Severity: Int] = [:]
-        for index in run.findings.indices { perSeverity[run.findings[index].severity, default: 0] += 1 }
+        var perRule: [String: Int] = [:]
+        for index in run.findings.indices {
+            perSeverity[run.findings[index].severity, default: 0] += 1
+            perRule[run.findings[index].rule, default: 0] += 1
+        }
         findingsPerSeverity = perSeverity
+        findingsPerRule = perRule
         if nothingAudited {
             status = .nothingAudited
         } else if run.findings.contains(where: { $0.severity >= failOn }) {

@@ -112,7 +112,7 @@ struct HTMLPage {
     /// The findings the page lists, per tenant (nil: not tied to a tenant), in report order.
     let findings: [TenantID?: [Finding]]
     let findingsListed: Int
-    /// How many findings each rule has (counted in place, without copying findings).
+    /// How many findings each rule has (``ReconcileResult/findingsPerRule``).
     let findingsPerRule: [String: Int]
     /// The store's note of each finding (nightly form): new since the last run, accepted.
     let notes: [Finding: NightlyNotes.FindingNote]
@@ -146,10 +146,8 @@ struct HTMLPage {
         // Within a tenant, the most severe first (then report order): what a reviewer reads first.
         findings = Dictionary(grouping: listed, by: \.tenant).mapValues(HTMLPage.mostSevereFirst)
         findingsListed = listed.count
-        var perRule: [String: Int] = [:]
+        findingsPerRule = result.findingsPerRule
         let all = result.run.findings
-        for index in all.indices { perRule[all[index].rule, default: 0] += 1 }
-        findingsPerRule = perRule
         notes = Dictionary(
             result.run.findings.indices.compactMap { index in result.nightlyNote(at: index).map { (result.run.findings[index], $0) } },
             uniquingKeysWith: { first, _ in first })
